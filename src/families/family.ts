@@ -1,0 +1,51 @@
+// The one interface every architecture family implements. A family is a folder under
+// src/families/ plus one line in registry.ts.
+
+import type { ParamDecl, StatDecl } from '../spec/params.js';
+import type { ArchSpec, LevelTraffic, Operator, SimulateOptions } from '../core/types.js';
+import type { EnergyTable } from '../core/energy-tables.js';
+
+/** An energy-account line before pricing: the family says what happened and what it costs. */
+export interface ActionCount {
+  component: string;
+  action: string;
+  count: number;
+  energyPerActionJ: number;
+}
+
+/** What a family reports for one instance of one operator (the core scales by `count`). */
+export interface OperatorSimulation {
+  cycles: number;
+  computeCycles: number;
+  stallCycles: number;
+  macs: { dense: number; issued: number; effectual: number };
+  memory: Record<string, LevelTraffic>;
+  actions: ActionCount[];
+  /** Lower bounds in cycles, e.g. { compute, dram }; cycles ≥ each of them. */
+  bounds: Record<string, number>;
+  bottleneck: string;
+  stats: Record<string, number>;
+  notes: string[];
+}
+
+export interface FamilyContext {
+  options: SimulateOptions;
+  energy: EnergyTable;
+}
+
+export interface Family<Config = unknown> {
+  id: string;
+  title: string;
+  description: string;
+  /** Declared parameters (dotted keys); drive validation, `describe` and sweeps. */
+  params: readonly ParamDecl[];
+  /** Family-specific statistics it puts in `OperatorResult.stats`. */
+  stats: readonly StatDecl[];
+  /** Operator kinds this family can simulate. */
+  operatorKinds: readonly Operator['kind'][];
+  /** Cross-field checks and conversion to the family's typed configuration. Throws InputError. */
+  configure(arch: ArchSpec): Config;
+  clockHz(config: Config): number;
+  peakMacsPerCycle(config: Config): number;
+  simulateOperator(config: Config, op: Operator, context: FamilyContext): OperatorSimulation;
+}

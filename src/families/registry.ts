@@ -1,0 +1,10 @@
+// The explicit list of architecture families. Adding a family = a folder + one line here.
+
+import type { Family } from './family.js';
+import { systolicFamily } from './systolic/index.js';
+
+export const FAMILIES: readonly Family<any>[] = [systolicFamily]; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function findFamily(id: string): Family<unknown> | undefined {
+  return FAMILIES.find((family) => family.id === id);
+}

@@ -1,0 +1,244 @@
+// Systolic-array family (TPU-like): R×C PEs, output/weight/input-stationary dataflows, GEMM and
+// im2col-lowered conv, ifmap/filter/ofmap SRAM buffers and a DRAM port.
+
+import type { Family, ActionCount, OperatorSimulation } from '../family.js';
+import type { ArchSpec, GemmOperator, LevelTraffic, Operator } from '../../core/types.js';
+import { DATATYPE_BITS, isGemmLike } from '../../core/types.js';
+import { analyticalPipeline, simulatePipeline, type PipelineSpec } from '../../core/engine/pipeline.js';
+import { energyOf, macEnergyJ, sramEnergyPerByteJ, type EnergyTable } from '../../core/energy-tables.js';
+import { inputError } from '../../spec/errors.js';
+import { SYSTOLIC_PARAMS, SYSTOLIC_STATS } from './params.js';
+import { mapOperator, type SystolicConfig, type SystolicMapping } from './mapping.js';
+import { scaleSimV2Layer, type ScaleSimLayerReport } from './scalesim-v2.js';
+
+function configure(arch: ArchSpec): SystolicConfig {
+  const v = arch.values;
+  const config: SystolicConfig = {
+    clockHz: v['clock'] as number,
+    rows: v['compute.rows'] as number,
+    cols: v['compute.cols'] as number,
+    dataflow: v['compute.dataflow'] as SystolicConfig['dataflow'],
+    accumulatorBytes: (v['compute.accumulator_bits'] as number) / 8,
+    ifmapBytes: v['memory.ifmap_sram.capacity'] as number,
+    filterBytes: v['memory.filter_sram.capacity'] as number,
+    ofmapBytes: v['memory.ofmap_sram.capacity'] as number,
+    doubleBuffered: v['memory.double_buffered'] as boolean,
+    activationsOnChip: v['memory.activations_on_chip'] as boolean,
+    dramBytesPerSecond: v['memory.dram.bandwidth'] as number,
+    dramBandwidthMode: v['memory.dram.bandwidth_mode'] as SystolicConfig['dramBandwidthMode'],
+    dramTechnology: v['memory.dram.technology'] as SystolicConfig['dramTechnology'],
+  };
+  // Each buffer (each half when double-buffered) must hold at least one word per PE row/column,
+  // or no operand vector can ever be fed to the array.
+  const minimum = (config.doubleBuffered ? 2 : 1) * Math.max(config.rows, config.cols);
+  for (const [key, bytes] of [
+    ['memory.ifmap_sram.capacity', config.ifmapBytes],
+    ['memory.filter_sram.capacity', config.filterBytes],
+    ['memory.ofmap_sram.capacity', config.ofmapBytes],
+  ] as const) {
+    if (bytes < minimum) {
+      throw inputError({
+        file: arch.file,
+        keyPath: key,
+        message: `${bytes} B cannot hold one ${Math.max(config.rows, config.cols)}-word vector for the array${config.doubleBuffered ? ' in each half of the double buffer' : ''}`,
+        expected: `at least ${minimum} B`,
+      });
+    }
+  }
+  return config;
+}
+
+function traffic(perTensor: Record<string, { readBytes: number; writeBytes: number }>): LevelTraffic {
+  let readBytes = 0;
+  let writeBytes = 0;
+  for (const t of Object.values(perTensor)) {
+    readBytes += t.readBytes;
+    writeBytes += t.writeBytes;
+  }
+  return { readBytes, writeBytes, perTensor };
+}
+
+function dramEnergyPerByte(energy: EnergyTable, config: SystolicConfig): number {
+  return 8 * energyOf(energy, config.dramTechnology === 'hbm' ? 'dram.hbm.bit' : 'dram.ddr.bit');
+}
+
+interface Counts {
+  cycles: number;
+  computeCycles: number;
+  stallCycles: number;
+  dramBusyCycles: number;
+  sramBytes: { ifmapRead: number; ifmapFill: number; filterRead: number; filterFill: number; ofmapWrite: number; ofmapRead: number; ofmapDrain: number };
+  dramBytes: { inputRead: number; weightRead: number; outputWrite: number; partialRead: number; partialWrite: number };
+  scalesim?: ScaleSimLayerReport;
+}
+
+/** accsim's own convention: event (or analytical) pipeline over the mapper's tile program. */
+function countNative(config: SystolicConfig, op: GemmOperator, mapping: SystolicMapping, engine: 'event' | 'analytical'): Counts {
+  const bytesPerCycle = config.dramBandwidthMode === 'calc' ? Infinity : config.dramBytesPerSecond / config.clockHz;
+  const spec: PipelineSpec = {
+    runs: mapping.runs,
+    dramBytesPerCycle: bytesPerCycle,
+    inputBuffers: config.doubleBuffered ? 2 : 1,
+    outputBuffers: config.doubleBuffered ? 2 : 1,
+  };
+  const timing = engine === 'event' ? simulatePipeline(spec) : analyticalPipeline(spec);
+  const operandBytes = DATATYPE_BITS[op.dtype] / 8;
+  const { sram, dram } = mapping;
+  return {
+    cycles: timing.cycles,
+    computeCycles: timing.computeCycles,
+    stallCycles: timing.stallCycles,
+    dramBusyCycles: timing.dramBusyCycles,
+    sramBytes: {
+      ifmapRead: sram.ifmapReads * operandBytes,
+      ifmapFill: dram.inputRead,
+      filterRead: sram.filterReads * operandBytes,
+      filterFill: dram.weightRead,
+      ofmapWrite: sram.ofmapWrites * config.accumulatorBytes,
+      ofmapRead: sram.ofmapReads * config.accumulatorBytes,
+      ofmapDrain: dram.outputWrite + dram.partialWrite,
+    },
+    dramBytes: { ...dram },
+  };
+}
+
+/** SCALE-Sim v2's convention: its cycle, stall and access counts (1-byte words). */
+function countScaleSim(config: SystolicConfig, op: GemmOperator): Counts {
+  const conv = op.conv;
+  const report = scaleSimV2Layer({
+    m: op.m,
+    n: op.n,
+    k: op.k,
+    conv: conv
+      ? {
+          ifmapHeight: conv.inHeight + 2 * conv.padding,
+          ifmapWidth: conv.inWidth + 2 * conv.padding,
+          filterHeight: conv.kernelHeight,
+          filterWidth: conv.kernelWidth,
+          channels: conv.inChannels / (op.batch > 1 ? op.batch : 1),
+          numFilters: op.n,
+          stride: conv.stride,
+        }
+      : undefined,
+    arrayRows: config.rows,
+    arrayCols: config.cols,
+    dataflow: config.dataflow,
+    ifmapSramKiB: config.ifmapBytes / 1024,
+    filterSramKiB: config.filterBytes / 1024,
+    ofmapSramKiB: config.ofmapBytes / 1024,
+    interfaceBandwidth: config.dramBandwidthMode === 'calc' ? 'CALC' : 'USER',
+    bandwidthWordsPerCycle: config.dramBytesPerSecond / config.clockHz,
+  });
+  const b = op.batch;
+  return {
+    cycles: report.totalCycles * b,
+    computeCycles: report.computeCyclesExclStalls * b,
+    stallCycles: report.stallCycles * b,
+    dramBusyCycles: 0,
+    sramBytes: {
+      ifmapRead: report.sramIfmapReads * b,
+      ifmapFill: report.dramIfmapReads * b,
+      filterRead: report.sramFilterReads * b,
+      filterFill: report.dramFilterReads * b,
+      ofmapWrite: report.sramOfmapWrites * b,
+      ofmapRead: 0,
+      ofmapDrain: report.dramOfmapWrites * b,
+    },
+    dramBytes: { inputRead: report.dramIfmapReads * b, weightRead: report.dramFilterReads * b, outputWrite: report.dramOfmapWrites * b, partialRead: 0, partialWrite: 0 },
+    scalesim: report,
+  };
+}
+
+function simulateOperator(config: SystolicConfig, operator: Operator, context: Parameters<Family['simulateOperator']>[2]): OperatorSimulation {
+  if (!isGemmLike(operator)) throw new Error(`systolic family cannot simulate ${operator.kind}`);
+  const op = operator;
+  const { options, energy } = context;
+  const mapping = mapOperator(config, op);
+  const counts = options.convention === 'scalesim' ? countScaleSim(config, op) : countNative(config, op, mapping, options.engine);
+  const macs = op.m * op.n * op.k * op.batch;
+  const peak = config.rows * config.cols;
+  const { sramBytes, dramBytes } = counts;
+
+  const memory: Record<string, LevelTraffic> = {
+    dram: traffic({
+      input: { readBytes: dramBytes.inputRead, writeBytes: 0 },
+      weight: { readBytes: dramBytes.weightRead, writeBytes: 0 },
+      output: { readBytes: dramBytes.partialRead, writeBytes: dramBytes.outputWrite + dramBytes.partialWrite },
+    }),
+    ifmap_sram: traffic({ input: { readBytes: sramBytes.ifmapRead, writeBytes: sramBytes.ifmapFill } }),
+    filter_sram: traffic({ weight: { readBytes: sramBytes.filterRead, writeBytes: sramBytes.filterFill } }),
+    ofmap_sram: traffic({ output: { readBytes: sramBytes.ofmapRead + sramBytes.ofmapDrain, writeBytes: sramBytes.ofmapWrite + dramBytes.partialRead } }),
+  };
+
+  const perByte = (capacity: number) => sramEnergyPerByteJ(energy, capacity);
+  const dramPerByte = dramEnergyPerByte(energy, config);
+  const actions: ActionCount[] = [
+    { component: 'array', action: `mac.${op.dtype}`, count: macs, energyPerActionJ: macEnergyJ(energy, op.dtype) },
+    { component: 'ifmap_sram', action: 'byte read', count: memory.ifmap_sram.readBytes, energyPerActionJ: perByte(config.ifmapBytes) },
+    { component: 'ifmap_sram', action: 'byte written', count: memory.ifmap_sram.writeBytes, energyPerActionJ: perByte(config.ifmapBytes) },
+    { component: 'filter_sram', action: 'byte read', count: memory.filter_sram.readBytes, energyPerActionJ: perByte(config.filterBytes) },
+    { component: 'filter_sram', action: 'byte written', count: memory.filter_sram.writeBytes, energyPerActionJ: perByte(config.filterBytes) },
+    { component: 'ofmap_sram', action: 'byte read', count: memory.ofmap_sram.readBytes, energyPerActionJ: perByte(config.ofmapBytes) },
+    { component: 'ofmap_sram', action: 'byte written', count: memory.ofmap_sram.writeBytes, energyPerActionJ: perByte(config.ofmapBytes) },
+    { component: 'dram', action: 'byte read', count: memory.dram.readBytes, energyPerActionJ: dramPerByte },
+    { component: 'dram', action: 'byte written', count: memory.dram.writeBytes, energyPerActionJ: dramPerByte },
+  ];
+
+  const dramBytesTotal = memory.dram.readBytes + memory.dram.writeBytes;
+  const bytesPerCycle = config.dramBytesPerSecond / config.clockHz;
+  const bounds: Record<string, number> = {
+    compute: Math.ceil(macs / peak),
+    array: counts.computeCycles,
+  };
+  if (config.dramBandwidthMode === 'fixed' && options.convention === 'accsim') bounds.dram = Math.ceil(dramBytesTotal / bytesPerCycle - 1e-9);
+
+  const streamCycles = mapping.folds * mapping.streamDim;
+  let bottleneck = 'compute';
+  if (counts.stallCycles > 0 && (counts.dramBusyCycles > counts.computeCycles || counts.stallCycles > 0.5 * counts.computeCycles)) bottleneck = 'dram-bandwidth';
+  else if (mapping.mappingEfficiency < 0.5) bottleneck = 'compute:array-underfilled';
+  else if (counts.computeCycles - streamCycles > streamCycles) bottleneck = 'compute:fill-drain';
+
+  const stats: Record<string, number> = {
+    folds: mapping.folds,
+    cyclesPerFold: mapping.cyclesPerFold,
+    mappingEfficiency: mapping.mappingEfficiency,
+    computeUtilization: counts.computeCycles > 0 ? macs / (peak * counts.computeCycles) : 0,
+    requiredDramBytesPerCycle: counts.computeCycles > 0 ? dramBytesTotal / counts.computeCycles : 0,
+    loopOrderRowFoldsOuter: mapping.rowFoldsOuter ? 1 : 0,
+  };
+  if (counts.scalesim) {
+    stats.scalesimOverallUtilPct = counts.scalesim.overallUtilPct;
+    stats.scalesimMappingEffPct = counts.scalesim.mappingEffPct;
+    stats.scalesimComputeUtilPct = counts.scalesim.computeUtilPct;
+  }
+  return {
+    cycles: counts.cycles,
+    computeCycles: counts.computeCycles,
+    stallCycles: counts.stallCycles,
+    macs: { dense: macs, issued: macs, effectual: macs },
+    memory,
+    actions,
+    bounds,
+    bottleneck,
+    stats,
+    notes: [...mapping.notes, ...(options.convention === 'scalesim' ? [SCALESIM_NOTE] : [ENERGY_NOTE])],
+  };
+}
+
+const ENERGY_NOTE =
+  'first approximation: energy counts MACs, SRAM and DRAM bytes with the cited per-action table; leakage, control and inter-PE register hops are not modelled';
+const SCALESIM_NOTE = "SCALE-Sim v2 convention: cycles, stalls and access counts reproduce SCALE-Sim's (1-byte words, its prefetch model); energy prices those counts";
+
+export const systolicFamily: Family<SystolicConfig> = {
+  id: 'systolic',
+  title: 'Systolic array (TPU-like)',
+  description:
+    'R×C PE array with output-, weight- or input-stationary dataflow; folds with SCALE-Sim v2 timing (preload, fill, drain), double-buffered ifmap/filter/ofmap SRAMs and a shared DRAM port simulated as a tile pipeline.',
+  params: SYSTOLIC_PARAMS,
+  stats: SYSTOLIC_STATS,
+  operatorKinds: ['gemm', 'conv2d', 'batched_matmul'],
+  configure,
+  clockHz: (config) => config.clockHz,
+  peakMacsPerCycle: (config) => config.rows * config.cols,
+  simulateOperator,
+};

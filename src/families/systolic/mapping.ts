@@ -1,0 +1,246 @@
+// Maps a GEMM-form operator onto an R×C systolic array: folds, per-fold cycles, SRAM accesses
+// and a DRAM tile program. The array timing follows SCALE-Sim v2's published model so the dense
+// compute cycles agree with it; the DRAM traffic is accsim's own buffer-reuse model.
+
+import type { GemmOperator } from '../../core/types.js';
+import { DATATYPE_BITS } from '../../core/types.js';
+import type { TileRun } from '../../core/engine/pipeline.js';
+
+export type Dataflow = 'os' | 'ws' | 'is';
+
+export interface SystolicConfig {
+  clockHz: number;
+  rows: number;
+  cols: number;
+  dataflow: Dataflow;
+  accumulatorBytes: number;
+  ifmapBytes: number;
+  filterBytes: number;
+  ofmapBytes: number;
+  doubleBuffered: boolean;
+  activationsOnChip: boolean;
+  dramBytesPerSecond: number;
+  dramBandwidthMode: 'fixed' | 'calc';
+  dramTechnology: 'ddr' | 'hbm';
+}
+
+/** Element counts (not bytes) of on-chip buffer accesses, per operand. */
+export interface SramAccesses {
+  ifmapReads: number;
+  filterReads: number;
+  ofmapWrites: number;
+  ofmapReads: number;
+}
+
+export interface DramTraffic {
+  inputRead: number;
+  weightRead: number;
+  outputWrite: number;
+  /** Partial sums spilled and read back when they do not fit the output buffer. */
+  partialRead: number;
+  partialWrite: number;
+}
+
+export interface SystolicMapping {
+  /** GEMM dimensions mapped on rows, on columns, and streamed in time. */
+  rowDim: number;
+  colDim: number;
+  streamDim: number;
+  rowFolds: number;
+  colFolds: number;
+  folds: number;
+  cyclesPerFold: number;
+  mappingEfficiency: number;
+  sram: SramAccesses;
+  /** SRAM fill bytes from DRAM equal the DRAM read bytes; these are element counts × bytes. */
+  dram: DramTraffic;
+  runs: TileRun[];
+  rowFoldsOuter: boolean;
+  /** Input bytes that really come from DRAM per im2col byte (sliding-window reuse on chip). */
+  inputReuseFactor: number;
+  notes: string[];
+}
+
+const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
+
+/**
+ * Per-fold cycles (SCALE-Sim v2): OS streams K operands through an R×C array, fill and drain take
+ * R + C − 2 cycles; WS and IS first preload the stationary operand (R more cycles).
+ */
+export function cyclesPerFold(config: Pick<SystolicConfig, 'rows' | 'cols' | 'dataflow'>, streamDim: number): number {
+  const { rows, cols, dataflow } = config;
+  return dataflow === 'os' ? rows + cols + streamDim - 2 : 2 * rows + cols + streamDim - 2;
+}
+
+export function gemmDims(dataflow: Dataflow, op: Pick<GemmOperator, 'm' | 'n' | 'k'>): { rowDim: number; colDim: number; streamDim: number } {
+  switch (dataflow) {
+    case 'os':
+      return { rowDim: op.m, colDim: op.n, streamDim: op.k };
+    case 'ws':
+      return { rowDim: op.k, colDim: op.n, streamDim: op.m };
+    case 'is':
+      return { rowDim: op.k, colDim: op.m, streamDim: op.n };
+  }
+}
+
+interface Fold {
+  rowsUsed: number;
+  colsUsed: number;
+  loadBytes: number;
+  storeBytes: number;
+}
+
+export function mapOperator(config: SystolicConfig, op: GemmOperator): SystolicMapping {
+  const { rows, cols, dataflow } = config;
+  const { rowDim, colDim, streamDim } = gemmDims(dataflow, op);
+  const rowFolds = ceilDiv(rowDim, rows);
+  const colFolds = ceilDiv(colDim, cols);
+  const folds = rowFolds * colFolds * op.batch;
+  const perFold = cyclesPerFold(config, streamDim);
+  const mappingEfficiency = (rowDim * colDim) / (rowFolds * colFolds * rows * cols);
+  const { m, n, k } = op;
+  const operandBytes = DATATYPE_BITS[op.dtype] / 8;
+  const outputBytes = DATATYPE_BITS[op.outputDtype] / 8;
+  const accBytes = config.accumulatorBytes;
+  const notes: string[] = [];
+
+  // Sliding-window reuse: the im2col matrix repeats input pixels; address generation on chip reads
+  // each raw input byte from DRAM once per pass over the input instead of once per repetition.
+  const conv = op.conv;
+  const inputReuseFactor = conv
+    ? Math.min(1, (conv.inHeight * conv.inWidth) / (conv.outHeight * conv.outWidth * conv.kernelHeight * conv.kernelWidth))
+    : 1;
+  const share = config.doubleBuffered ? 0.5 : 1;
+  const fits = (bytes: number, capacity: number): boolean => bytes <= capacity * share;
+
+  // On-chip element accesses (independent of the loop order).
+  const sram: SramAccesses =
+    dataflow === 'os'
+      ? { ifmapReads: m * k * colFolds, filterReads: k * n * rowFolds, ofmapWrites: m * n, ofmapReads: 0 }
+      : dataflow === 'ws'
+        ? { ifmapReads: m * k * colFolds, filterReads: k * n, ofmapWrites: m * n * rowFolds, ofmapReads: m * n * (rowFolds - 1) }
+        : { ifmapReads: m * k, filterReads: k * n * colFolds, ofmapWrites: m * n * rowFolds, ofmapReads: m * n * (rowFolds - 1) };
+  for (const key of Object.keys(sram) as Array<keyof SramAccesses>) sram[key] *= op.batch;
+
+  const residentActivations =
+    config.activationsOnChip &&
+    fits(m * k * operandBytes * inputReuseFactor, config.ifmapBytes) &&
+    fits(m * n * outputBytes, config.ofmapBytes);
+  if (residentActivations) notes.push('activations stay on chip between layers where input and output fit their buffers (memory.activations_on_chip): only weights cross DRAM');
+  const inputFactor = residentActivations ? 0 : inputReuseFactor;
+  const outputFactor = residentActivations ? 0 : 1;
+
+  // Try both loop orders over (row folds, column folds) and keep the one that moves fewer bytes.
+  const plan = (rowFoldsOuter: boolean): { folds: Fold[]; dram: DramTraffic } => {
+    const sequence: Fold[] = [];
+    const dram: DramTraffic = { inputRead: 0, weightRead: 0, outputWrite: 0, partialRead: 0, partialWrite: 0 };
+    const rowsUsedOf = (rf: number) => Math.min(rows, rowDim - rf * rows);
+    const colsUsedOf = (cf: number) => Math.min(cols, colDim - cf * cols);
+    // Operand slices and their reuse, named by role for this dataflow:
+    //  os: A rows (M×K) by row fold, B cols (K×N) by column fold, outputs final per fold.
+    //  ws: weight tile per fold (distinct), input slice M×K_r by row fold, partial sums M×N_c by column fold.
+    //  is: input tile per fold (distinct), weight slice K_r×N by row fold, partial sums M_c×N by column fold.
+    const outerCount = rowFoldsOuter ? rowFolds : colFolds;
+    const innerCount = rowFoldsOuter ? colFolds : rowFolds;
+    for (let outer = 0; outer < outerCount; outer++) {
+      for (let inner = 0; inner < innerCount; inner++) {
+        const rf = rowFoldsOuter ? outer : inner;
+        const cf = rowFoldsOuter ? inner : outer;
+        const rowsUsed = rowsUsedOf(rf);
+        const colsUsed = colsUsedOf(cf);
+        let load = 0;
+        let store = 0;
+        if (dataflow === 'os') {
+          // A slice (rowsUsed × K) reused across the inner loop when row folds are outer, else the
+          // whole A must stay resident to avoid re-reads; same for B with the roles swapped.
+          const aSlice = rowsUsed * k * operandBytes * inputFactor;
+          const bSlice = k * colsUsed * operandBytes;
+          const aReused = rowFoldsOuter ? inner === 0 || !fits(rowsUsed * k * operandBytes, config.ifmapBytes) : outer === 0 || !fits(m * k * operandBytes, config.ifmapBytes);
+          const bReused = rowFoldsOuter ? outer === 0 || !fits(k * n * operandBytes, config.filterBytes) : inner === 0 || !fits(k * colsUsed * operandBytes, config.filterBytes);
+          if (aReused) {
+            load += aSlice;
+            dram.inputRead += aSlice;
+          }
+          if (bReused) {
+            load += bSlice;
+            dram.weightRead += bSlice;
+          }
+          const out = rowsUsed * colsUsed * outputBytes * outputFactor;
+          store += out;
+          dram.outputWrite += out;
+        } else {
+          // ws/is: the stationary tile is distinct per fold; the streamed operand is a slice along
+          // the reduction (row) fold; partial sums belong to the column fold.
+          const stationaryIsWeight = dataflow === 'ws';
+          const stationary = rowsUsed * colsUsed * operandBytes * (stationaryIsWeight ? 1 : inputFactor);
+          const streamedSliceElems = rowsUsed * streamDim;
+          const streamedBytes = streamedSliceElems * operandBytes * (stationaryIsWeight ? inputFactor : 1);
+          const streamedCapacity = stationaryIsWeight ? config.ifmapBytes : config.filterBytes;
+          const streamedReused = rowFoldsOuter
+            ? inner === 0 || !fits(streamedSliceElems * operandBytes, streamedCapacity)
+            : outer === 0 || !fits(rowDim * streamDim * operandBytes, streamedCapacity);
+          load += stationary;
+          if (stationaryIsWeight) dram.weightRead += stationary;
+          else dram.inputRead += stationary;
+          if (streamedReused) {
+            load += streamedBytes;
+            if (stationaryIsWeight) dram.inputRead += streamedBytes;
+            else dram.weightRead += streamedBytes;
+          }
+          // Partial sums of this column fold: kept on chip across the reduction loop if they fit.
+          const partialElems = colsUsed * streamDim;
+          const partialFootprint = rowFoldsOuter ? colDim * streamDim * accBytes : partialElems * accBytes;
+          const spill = rowFolds > 1 && !fits(partialFootprint, config.ofmapBytes);
+          const lastReduction = rf === rowFolds - 1;
+          if (spill && rf > 0) {
+            load += partialElems * accBytes;
+            dram.partialRead += partialElems * accBytes;
+          }
+          if (lastReduction) {
+            const out = partialElems * outputBytes * outputFactor;
+            store += out;
+            dram.outputWrite += out;
+          } else if (spill) {
+            store += partialElems * accBytes;
+            dram.partialWrite += partialElems * accBytes;
+          }
+        }
+        sequence.push({ rowsUsed, colsUsed, loadBytes: load, storeBytes: store });
+      }
+    }
+    return { folds: sequence, dram };
+  };
+
+  const total = (d: DramTraffic) => d.inputRead + d.weightRead + d.outputWrite + d.partialRead + d.partialWrite;
+  const rowOuter = plan(true);
+  const colOuter = plan(false);
+  const rowFoldsOuter = total(rowOuter.dram) <= total(colOuter.dram);
+  const chosen = rowFoldsOuter ? rowOuter : colOuter;
+
+  const runs: TileRun[] = [];
+  for (let b = 0; b < op.batch; b++) {
+    for (const fold of chosen.folds) {
+      const last = runs[runs.length - 1];
+      if (last && last.loadBytes === fold.loadBytes && last.storeBytes === fold.storeBytes && last.computeCycles === perFold) last.count++;
+      else runs.push({ count: 1, loadBytes: fold.loadBytes, computeCycles: perFold, storeBytes: fold.storeBytes });
+    }
+  }
+  const dram = { ...chosen.dram };
+  for (const key of Object.keys(dram) as Array<keyof DramTraffic>) dram[key] *= op.batch;
+  return {
+    rowDim,
+    colDim,
+    streamDim,
+    rowFolds,
+    colFolds,
+    folds,
+    cyclesPerFold: perFold,
+    mappingEfficiency,
+    sram,
+    dram,
+    runs,
+    rowFoldsOuter,
+    inputReuseFactor,
+    notes,
+  };
+}

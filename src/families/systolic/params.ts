@@ -1,0 +1,65 @@
+// Parameters of the systolic-array family, declared once. Defaults follow SCALE-Sim v2's
+// conventions where one exists, so an imported SCALE-Sim config means the same thing here.
+
+import type { ParamDecl, StatDecl } from '../../spec/params.js';
+
+export const SYSTOLIC_PARAMS: readonly ParamDecl[] = [
+  { key: 'clock', type: 'quantity', dimension: 'frequency', positive: true, description: 'Array clock frequency' },
+  { key: 'compute.rows', type: 'integer', min: 1, max: 65536, description: 'PE rows (R)' },
+  { key: 'compute.cols', type: 'integer', min: 1, max: 65536, description: 'PE columns (C)' },
+  {
+    key: 'compute.dataflow',
+    type: 'enum',
+    choices: ['os', 'ws', 'is'],
+    default: 'ws',
+    description: 'Stationary operand: output (os), weight (ws) or input (is), as in SCALE-Sim',
+  },
+  {
+    key: 'compute.accumulator_bits',
+    type: 'integer',
+    min: 4,
+    max: 64,
+    default: 32,
+    description: 'Width of partial sums kept in the output buffer and spilled to DRAM',
+  },
+  { key: 'memory.ifmap_sram.capacity', type: 'quantity', dimension: 'bytes', positive: true, description: 'Input (ifmap) buffer capacity' },
+  { key: 'memory.filter_sram.capacity', type: 'quantity', dimension: 'bytes', positive: true, description: 'Weight (filter) buffer capacity' },
+  { key: 'memory.ofmap_sram.capacity', type: 'quantity', dimension: 'bytes', positive: true, description: 'Output / accumulator buffer capacity' },
+  {
+    key: 'memory.double_buffered',
+    type: 'boolean',
+    default: true,
+    description: 'Buffers are split in two halves so DRAM transfers overlap compute; the working set must fit in one half',
+  },
+  {
+    key: 'memory.activations_on_chip',
+    type: 'boolean',
+    default: false,
+    description:
+      "A layer's input and output stay in the on-chip buffers between layers when they fit (e.g. TPU v1's Unified Buffer), so only weights cross DRAM",
+  },
+  { key: 'memory.dram.bandwidth', type: 'quantity', dimension: 'bandwidth', positive: true, description: 'DRAM bandwidth shared by reads and writes' },
+  {
+    key: 'memory.dram.bandwidth_mode',
+    type: 'enum',
+    choices: ['fixed', 'calc'],
+    default: 'fixed',
+    description: "'calc' assumes DRAM always keeps up (no stalls) and reports the bandwidth that would need, like SCALE-Sim's CALC mode",
+  },
+  {
+    key: 'memory.dram.technology',
+    type: 'enum',
+    choices: ['ddr', 'hbm'],
+    default: 'ddr',
+    description: 'Selects the DRAM energy per bit from the energy table',
+  },
+];
+
+export const SYSTOLIC_STATS: readonly StatDecl[] = [
+  { key: 'folds', unit: 'folds', description: 'Tiles of the operator mapped onto the array, one after the other' },
+  { key: 'cyclesPerFold', unit: 'cycles', description: 'Preload (WS/IS) + fill + stream + drain cycles of one fold' },
+  { key: 'mappingEfficiency', unit: 'fraction', description: 'Mean over folds of used PEs / all PEs' },
+  { key: 'computeUtilization', unit: 'fraction', description: 'MACs / (PEs × compute cycles): utilisation ignoring stalls' },
+  { key: 'requiredDramBytesPerCycle', unit: 'B/cycle', description: 'DRAM bytes / compute cycles: the bandwidth that avoids stalls' },
+  { key: 'loopOrderRowFoldsOuter', unit: 'bool', description: '1 if the mapper iterates row folds in the outer loop, 0 if column folds' },
+];

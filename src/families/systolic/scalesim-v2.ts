@@ -1,0 +1,809 @@
+/**
+ * SCALE-Sim v2 compatibility: a fast emulation of what unmodified SCALE-Sim v2
+ * (scalesim-project/scale-sim-v2 @ 22f88b17, package 2.0.2) reports for one layer.
+ *
+ * SCALE-Sim materialises per-cycle demand matrices and walks them element by element.
+ * This module reproduces its numbers exactly without doing so:
+ *   - compute-side metrics (folds, cycles per fold, mapping efficiency, compute
+ *     utilisation, SRAM access counts) are closed forms of the demand-matrix shapes;
+ *   - the OFMAP write buffer only ever looks at *how many* valid addresses a demand
+ *     row holds, so it is simulated per row (O(1) amortised) from closed-form counts;
+ *   - read buffers (both the CALC "bandwidth estimate" buffer and the USER prefetching
+ *     buffer) are simulated per fold (CALC) or per demand row and per prefetch set
+ *     (USER) using closed-form positions in SCALE-Sim's prefetch order, whenever the
+ *     operand's address matrix is injective (GEMM, filters, non-overlapping unpadded
+ *     convolutions). Overlapping or padded convolution IFMAPs fall back to a per-element
+ *     walk over typed arrays (still far cheaper than SCALE-Sim itself).
+ *
+ * Quirks deliberately reproduced (this module *is* the compatibility switch):
+ *   - OS counts R + C extra OFMAP SRAM writes per fold;
+ *   - CALC-mode DRAM reads count misses in a buffer that forgets everything every
+ *     50 * floor(words / 100) misses;
+ *   - USER-mode prefetching walks the operand's prefetch order forward only, circularly,
+ *     so a demand that steps backwards re-streams (almost) the whole operand;
+ *   - OFMAP DRAM writes include -1 padding of partially filled drain lines that end up
+ *     in the middle of a drain batch.
+ */
+
+export type ScaleSimDataflow = 'os' | 'ws' | 'is';
+
+export interface ScaleSimLayerInput {
+  // SCALE-Sim's GEMM view of the layer: M = ofmap pixels (E*F) for conv, N = filters, K = R*S*C.
+  m: number; n: number; k: number;
+  /** Present for conv layers (SCALE-Sim's default topology), absent for GEMM (-i gemm). */
+  conv?: { ifmapHeight: number; ifmapWidth: number; filterHeight: number; filterWidth: number; channels: number; numFilters: number; stride: number };
+  arrayRows: number; arrayCols: number;
+  dataflow: ScaleSimDataflow;
+  ifmapSramKiB: number; filterSramKiB: number; ofmapSramKiB: number; // SCALE-Sim's *SramSzkB (x1024 bytes; 1-byte words)
+  interfaceBandwidth: 'CALC' | 'USER';
+  /** Words per cycle per operand, used when interfaceBandwidth is USER. */
+  bandwidthWordsPerCycle: number;
+  /**
+   * v2.0.2 (default, false) charges an OFMAP row `serviced - cycle - 1` stall cycles, so a
+   * row whose IFMAP and filter reads were both served "early" after a miss adds -1 and the
+   * reported stall count can go negative (upstream issue #100). Set true to emulate the
+   * upstream fix (commit d78b477, Sep 2024) that drops the -1. Both agree on the reference
+   * cases.
+   */
+  ofmapStallFix?: boolean;
+}
+
+export interface ScaleSimLayerReport {
+  totalCycles: number; stallCycles: number; computeCyclesExclStalls: number;
+  overallUtilPct: number; mappingEffPct: number; computeUtilPct: number;
+  sramIfmapReads: number; sramFilterReads: number; sramOfmapWrites: number;
+  dramIfmapReads: number; dramFilterReads: number; dramOfmapWrites: number;
+  folds: number; cyclesPerFold: number;
+}
+
+/** SCALE-Sim report for one layer (fast path wherever it is exact). */
+export function scaleSimV2Layer(input: ScaleSimLayerInput): ScaleSimLayerReport {
+  return simulateLayer(input, false);
+}
+
+/**
+ * Same report computed by walking every demanded address (no closed forms for the read
+ * buffers). Slow on big layers; exported so tests can cross-check the fast path.
+ */
+export function scaleSimV2LayerElementwise(input: ScaleSimLayerInput): ScaleSimLayerReport {
+  return simulateLayer(input, true);
+}
+
+// ---------------------------------------------------------------------------------------
+// Layer geometry (SCALE-Sim's operand_matrix.py / topology_utils.py)
+// ---------------------------------------------------------------------------------------
+
+interface Geometry {
+  H: number; W: number; R: number; S: number; C: number; N: number; s: number;
+  E: number; F: number; M: number; K: number;
+}
+
+function geometry(input: ScaleSimLayerInput): Geometry {
+  let H: number, W: number, R: number, S: number, C: number, N: number, s: number;
+  if (input.conv) {
+    ({ ifmapHeight: H, ifmapWidth: W, filterHeight: R, filterWidth: S, channels: C, numFilters: N, stride: s } = input.conv);
+  } else {
+    // `-i gemm` turns (M, N, K) into a conv with ifmap M x K, filter 1 x K, one channel,
+    // N filters and stride 1, so ifmap[m][k] = m*K + k and filter[k][n] = n*K + k.
+    H = input.m; W = input.k; R = 1; S = input.k; C = 1; N = input.n; s = 1;
+  }
+  for (const [name, v] of Object.entries({ H, W, R, S, C, N, s })) {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`scaleSimV2Layer: ${name} must be a positive integer, got ${v}`);
+  }
+  if (R > H || S > W) throw new Error('scaleSimV2Layer: filter larger than ifmap');
+  // SCALE-Sim has no padding field: E = ceil((H - R + s) / s); windows running past the
+  // ifmap edge read address -1 (no access).
+  const E = Math.ceil((H - R + s) / s);
+  const F = Math.ceil((W - S + s) / s);
+  const M = E * F, K = R * S * C;
+  if (M !== input.m || N !== input.n || K !== input.k) {
+    throw new Error(`scaleSimV2Layer: m/n/k (${input.m}/${input.n}/${input.k}) disagree with the layer shape (${M}/${N}/${K})`);
+  }
+  return { H, W, R, S, C, N, s, E, F, M, K };
+}
+
+/**
+ * im2col tables: IFMAP element (ofmap pixel i, window element j) lives at
+ * pixBase[i] + winOff[j], unless the window runs past the ifmap edge (address -1).
+ */
+interface Im2col {
+  pixBase: Int32Array; pixRow: Int32Array; pixCol: Int32Array;
+  winOff: Int32Array; winRow: Int32Array; winCol: Int32Array;
+  padded: boolean;
+}
+
+function im2col(g: Geometry): Im2col {
+  const { W, C, S, H, F, s, M, K } = g;
+  const pixBase = new Int32Array(M), pixRow = new Int32Array(M), pixCol = new Int32Array(M);
+  for (let i = 0; i < M; i++) {
+    const oRow = Math.floor(i / F), oCol = i - oRow * F;
+    pixRow[i] = oRow * s; pixCol[i] = oCol * s;
+    pixBase[i] = pixRow[i] * W * C + pixCol[i] * C;
+  }
+  const winOff = new Int32Array(K), winRow = new Int32Array(K), winCol = new Int32Array(K);
+  for (let j = 0; j < K; j++) {
+    const cRow = Math.floor(j / (S * C)), rem = j - cRow * S * C, cCol = Math.floor(rem / C);
+    winRow[j] = cRow; winCol[j] = cCol;
+    winOff[j] = cRow * W * C + cCol * C + (rem - cCol * C);
+  }
+  const padded = (g.E - 1) * s + g.R > H || (g.F - 1) * s + S > W;
+  return { pixBase, pixRow, pixCol, winOff, winRow, winCol, padded };
+}
+
+/** True when every IFMAP im2col entry is a distinct, real address (no overlap, no padding). */
+function ifmapIsInjective(g: Geometry): boolean {
+  const noPadding = (g.E - 1) * g.s + g.R <= g.H && (g.F - 1) * g.s + g.S <= g.W;
+  const noOverlap = (g.E === 1 || g.R <= g.s) && (g.F === 1 || g.S <= g.s);
+  return noPadding && noOverlap;
+}
+
+// ---------------------------------------------------------------------------------------
+// Operand streams
+//
+// For every dataflow SCALE-Sim builds, per operand, a *prefetch matrix*: the operand's
+// fold blocks stacked vertically (B blocks of h rows, `width` columns, only the last block
+// padded with -1 beyond `uLast` columns), flattened row-major or along anti-diagonals
+// ("rollout", its fix for issues #15/#16). The per-fold *demand* for the same operand is
+// either
+//   - 'skew': demand row t holds block-b element (t - delay - c, c) in column c (a band
+//     that is exactly one anti-diagonal of the stacked matrix, walked in rollout order), or
+//   - 'preload': during the first R rows of a fold the stationary operand streams in one
+//     block row per cycle, bottom row first (SCALE-Sim flips the block), then nothing.
+// So every demand row is a contiguous run of the prefetch order, which is what makes the
+// per-row closed forms below exact.
+// ---------------------------------------------------------------------------------------
+
+interface OperandSpec {
+  B: number; h: number; width: number; uLast: number;
+  rollout: boolean;
+  kind: 'skew' | 'preload';
+  delay: number;
+  /** which fold index picks the stacked block */
+  sel: 'fr' | 'fc';
+  /** Addresses of demand-row elements c = lo..hi into out[0..]; -1 for padding. */
+  fillRow: (b: number, rr0: number, lo: number, hi: number, out: Int32Array) => void;
+  addrSpace: number;
+  injective: boolean;
+}
+
+interface Plan {
+  g: Geometry;
+  R: number; C: number; df: ScaleSimDataflow;
+  Sr: number; Sc: number; T: number;
+  rf: number; cf: number; P: number;
+  ifmap: OperandSpec; filter: OperandSpec;
+}
+
+function makePlan(input: ScaleSimLayerInput): Plan {
+  const g = geometry(input);
+  const R = input.arrayRows, C = input.arrayCols, df = input.dataflow;
+  if (!Number.isInteger(R) || R < 1 || !Number.isInteger(C) || C < 1) throw new Error('scaleSimV2Layer: bad array dims');
+  const { M, N, K } = g;
+  const tab = im2col(g);
+  const ifInj = ifmapIsInjective(g);
+  const ifSpace = g.H * g.W * g.C, fSpace = K * N;
+  // Element c of a demand row with block b and row parameter rr0 has operand-matrix
+  // indices p = pB*b + pR*rr0 + pC*c and q = qB*b + qR*rr0 + qC*c: (pixel, window) for the
+  // IFMAP, (k, n) for the filter.
+  const ifRow = (pB: number, pR: number, pC: number, qB: number, qR: number, qC: number) =>
+    (b: number, rr0: number, lo: number, hi: number, out: Int32Array) => {
+      let p = pB * b + pR * rr0 + pC * lo, q = qB * b + qR * rr0 + qC * lo;
+      const { pixBase, winOff } = tab;
+      if (!tab.padded) {
+        for (let c = lo, o = 0; c <= hi; c++, o++, p += pC, q += qC) out[o] = pixBase[p] + winOff[q];
+        return;
+      }
+      const { pixRow, pixCol, winRow, winCol } = tab;
+      for (let c = lo, o = 0; c <= hi; c++, o++, p += pC, q += qC) {
+        out[o] = pixRow[p] + winRow[q] >= g.H || pixCol[p] + winCol[q] >= g.W ? -1 : pixBase[p] + winOff[q];
+      }
+    };
+  const filRow = (pB: number, pR: number, pC: number, qB: number, qR: number, qC: number) =>
+    (b: number, rr0: number, lo: number, hi: number, out: Int32Array) => {
+      let k = pB * b + pR * rr0 + pC * lo, n = qB * b + qR * rr0 + qC * lo;
+      for (let c = lo, o = 0; c <= hi; c++, o++, k += pC, n += qC) out[o] = n * K + k;
+    };
+  let Sr: number, Sc: number, T: number, ifmap: OperandSpec, filter: OperandSpec;
+  if (df === 'ws') {
+    Sr = K; Sc = N; T = M;
+    const rf = Math.ceil(Sr / R), cf = Math.ceil(Sc / C);
+    // ifmap[t][b*R + c] with t = rr0 - c; filter[rr0][b*C + c]
+    ifmap = { B: rf, h: M, width: R, uLast: K - (rf - 1) * R, rollout: true, kind: 'skew', delay: R, sel: 'fr',
+      fillRow: ifRow(0, 1, -1, R, 0, 1), addrSpace: ifSpace, injective: ifInj };
+    filter = { B: cf, h: K, width: C, uLast: N - (cf - 1) * C, rollout: false, kind: 'preload', delay: 0, sel: 'fc',
+      fillRow: filRow(0, 1, 0, C, 0, 1), addrSpace: fSpace, injective: true };
+  } else if (df === 'os') {
+    Sr = M; Sc = N; T = K;
+    const rf = Math.ceil(Sr / R), cf = Math.ceil(Sc / C);
+    // ifmap[b*R + c][t] with t = rr0 - c; filter[t][b*C + c]
+    ifmap = { B: rf, h: K, width: R, uLast: M - (rf - 1) * R, rollout: true, kind: 'skew', delay: 0, sel: 'fr',
+      fillRow: ifRow(R, 0, 1, 0, 1, -1), addrSpace: ifSpace, injective: ifInj };
+    filter = { B: cf, h: K, width: C, uLast: N - (cf - 1) * C, rollout: true, kind: 'skew', delay: 0, sel: 'fc',
+      fillRow: filRow(0, 1, -1, C, 0, 1), addrSpace: fSpace, injective: true };
+  } else if (df === 'is') {
+    Sr = K; Sc = M; T = N;
+    const rf = Math.ceil(Sr / R), cf = Math.ceil(Sc / C);
+    // ifmap[b*C + c][rr0]; filter[b*R + c][t] with t = rr0 - c
+    ifmap = { B: cf, h: K, width: C, uLast: M - (cf - 1) * C, rollout: false, kind: 'preload', delay: 0, sel: 'fc',
+      fillRow: ifRow(C, 0, 1, 0, 1, 0), addrSpace: ifSpace, injective: ifInj };
+    filter = { B: rf, h: N, width: R, uLast: K - (rf - 1) * R, rollout: true, kind: 'skew', delay: R, sel: 'fr',
+      fillRow: filRow(R, 0, 1, 0, 1, -1), addrSpace: fSpace, injective: true };
+  } else {
+    throw new Error(`scaleSimV2Layer: unknown dataflow ${String(df)}`);
+  }
+  const rf = Math.ceil(Sr / R), cf = Math.ceil(Sc / C);
+  // Per-fold demand rows: OS R + C + T - 2; WS/IS 2R + C + T - 2 (R extra rows preload
+  // the stationary operand).
+  const P = df === 'os' ? R + C + T - 2 : 2 * R + C + T - 2;
+  return { g, R, C, df, Sr, Sc, T, rf, cf, P, ifmap, filter };
+}
+
+/** Stacked block and valid column range [lo, hi] of operand demand row t in fold (fc, fr). */
+interface RowSpan { b: number; rr0: number; lo: number; hi: number }
+
+function rowSpan(op: OperandSpec, R: number, fc: number, fr: number, t: number, out: RowSpan): boolean {
+  if (op.kind === 'skew') {
+    const b = op.sel === 'fr' ? fr : fc;
+    const u = b === op.B - 1 ? op.uLast : op.width;
+    const x = t - op.delay;
+    const lo = Math.max(0, x - (op.h - 1));
+    const hi = Math.min(u - 1, x);
+    if (hi < lo) return false;
+    out.b = b; out.rr0 = x; out.lo = lo; out.hi = hi; // element c sits at block row x - c
+    return true;
+  }
+  if (t >= R) return false;
+  const rr = fr * R + (R - 1 - t);
+  if (rr >= op.h) return false;
+  const b = fc;
+  out.b = b; out.rr0 = rr; out.lo = 0; out.hi = (b === op.B - 1 ? op.uLast : op.width) - 1;
+  return true;
+}
+
+function spanRow(op: OperandSpec, span: RowSpan, c: number): number {
+  return op.kind === 'skew' ? span.rr0 - c : span.rr0;
+}
+
+// ---------------------------------------------------------------------------------------
+// Positions in the prefetch order (for injective operands)
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Index of a valid stacked element among the valid elements of the prefetch order. Only
+ * the last block is padded (columns >= uLast), so row-major positions are a closed form;
+ * for the anti-diagonal rollout we keep a prefix count of valid elements per diagonal
+ * (O(rows + width) memory) and count the padded elements preceding (r, c) on its own
+ * diagonal, which are the rows r' > r of the last block with d - r' >= uLast.
+ */
+class PrefetchOrder {
+  private readonly rows: number;
+  private readonly rL: number;
+  private readonly diagStart: Float64Array | null = null;
+
+  constructor(private readonly op: OperandSpec) {
+    this.rows = op.B * op.h;
+    this.rL = (op.B - 1) * op.h;
+    if (op.rollout) {
+      const w = op.width, uL = op.uLast, nd = this.rows + w - 1;
+      const ds = new Float64Array(nd + 1);
+      for (let d = 0; d < nd; d++) {
+        const all = Math.min(d, this.rows - 1) - Math.max(0, d - w + 1) + 1;
+        const inv = uL < w ? Math.max(0, Math.min(this.rows - 1, d - uL) - Math.max(this.rL, d - w + 1) + 1) : 0;
+        ds[d + 1] = ds[d] + all - inv;
+      }
+      this.diagStart = ds;
+    }
+  }
+
+  get validCount(): number {
+    const op = this.op;
+    return this.rows * op.width - op.h * (op.width - op.uLast);
+  }
+
+  index(r: number, c: number): number {
+    const op = this.op, uL = op.uLast, w = op.width;
+    if (this.diagStart === null) return r * w - Math.max(0, r - this.rL) * (w - uL) + c;
+    const d = r + c, top = Math.min(d, this.rows - 1);
+    let idx = this.diagStart[d] + (top - r);
+    if (uL < w) {
+      const from = Math.max(r + 1, this.rL), to = Math.min(d - uL, top);
+      if (to >= from) idx -= to - from + 1;
+    }
+    return idx;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// CALC mode read buffer (read_buffer_estimate_bw.py)
+//
+// Every new (missing) address joins a set of floor(words/100) addresses; once 50 sets have
+// completed, the buffer "prefetches" them and its hit window becomes empty again. Only the
+// current epoch's addresses can hit, so DRAM reads = number of first-occurrences within
+// epochs of `cap = 50 * floor(words/100)` misses, an epoch closing right at its cap-th miss.
+// (words < 100 gives empty sets that never close: cap = infinity.)
+// ---------------------------------------------------------------------------------------
+
+function calcEpochCap(words: number): number {
+  const items = Math.floor(words / 100);
+  return items > 0 ? 50 * items : Infinity;
+}
+
+/**
+ * Injective operand: a fold's stream consists of distinct addresses, and two folds' streams
+ * are either identical (same stacked block for a 'skew' operand) or disjoint. So what the
+ * current epoch has seen of a block is always a suffix [lo, size) of its stream (the part
+ * read after the epoch began) or all of it, and misses of a visit are its prefix [0, lo).
+ */
+function calcReadsInjective(plan: Plan, op: OperandSpec, cap: number): number {
+  const { rf, cf, R } = plan;
+  const stamp = new Float64Array(op.B).fill(-1);
+  const seenLo = new Float64Array(op.B);
+  let epoch = 0, m = 0, total = 0;
+  for (let fc = 0; fc < cf; fc++) {
+    for (let fr = 0; fr < rf; fr++) {
+      let size: number, key: number;
+      if (op.kind === 'skew') {
+        key = op.sel === 'fr' ? fr : fc;
+        size = op.h * (key === op.B - 1 ? op.uLast : op.width);
+      } else {
+        key = -1; // preload streams differ per fold: never seen before
+        const rows = Math.min(R, op.h - fr * R);
+        size = rows * (fc === op.B - 1 ? op.uLast : op.width);
+      }
+      const lo = key >= 0 && stamp[key] === epoch ? seenLo[key] : size;
+      if (m + lo < cap) {
+        m += lo;
+        if (key >= 0) { stamp[key] = epoch; seenLo[key] = 0; }
+        continue;
+      }
+      // The epoch closes inside this visit; everything after that point misses afresh.
+      let pos = cap - m;
+      total += cap; epoch++; m = 0;
+      const rest = size - pos;
+      const full = Math.floor(rest / cap);
+      total += full * cap; epoch += full; pos += full * cap;
+      m = size - pos;
+      if (key >= 0) { stamp[key] = epoch; seenLo[key] = pos; }
+    }
+  }
+  return total + m;
+}
+
+/** Generic per-element walk of an operand's demand stream in SCALE-Sim's order. */
+function forEachDemandRow(plan: Plan, op: OperandSpec, visit: (fold: number, t: number, span: RowSpan) => void): void {
+  const span: RowSpan = { b: 0, rr0: 0, lo: 0, hi: 0 };
+  let fold = 0;
+  for (let fc = 0; fc < plan.cf; fc++) {
+    for (let fr = 0; fr < plan.rf; fr++, fold++) {
+      for (let t = 0; t < plan.P; t++) {
+        if (rowSpan(op, plan.R, fc, fr, t, span)) visit(fold, t, span);
+      }
+    }
+  }
+}
+
+function calcReadsElementwise(plan: Plan, op: OperandSpec, cap: number): number {
+  const stamp = new Int32Array(op.addrSpace).fill(-1);
+  let epoch = 0, m = 0, total = 0;
+  const buf = new Int32Array(op.width);
+  forEachDemandRow(plan, op, (_f, _t, span) => {
+    op.fillRow(span.b, span.rr0, span.lo, span.hi, buf);
+    for (let o = 0, n = span.hi - span.lo + 1; o < n; o++) {
+      const a = buf[o];
+      if (a < 0 || stamp[a] === epoch) continue;
+      stamp[a] = epoch;
+      if (++m === cap) { total += cap; epoch++; m = 0; }
+    }
+  });
+  return total + m;
+}
+
+// ---------------------------------------------------------------------------------------
+// USER mode read buffer (read_buffer.py)
+//
+// The prefetch order's valid addresses are cut into sets of ceil(words/100); the active
+// window holds A consecutive sets (circularly), starting at set 0. A demanded address that
+// is in none of the window's sets triggers new_prefetch() repeatedly until it is: each call
+// advances the window by Pn sets (forward only, wrapping around), costs
+// ceil(prefetch_words/bw)*bw DRAM words, and completes nl+1 cycles after the previous one
+// regardless of demand. After a row's last prefetch the row is served at that completion
+// cycle (SCALE-Sim's offset arithmetic collapses to exactly that), so the row's stall is
+// lastPrefetchCycle - cycle - 1, possibly negative.
+// ---------------------------------------------------------------------------------------
+
+class UserReadBuffer {
+  private readonly L: number; // number of sets
+  private readonly A: number; // active sets
+  private readonly Pn: number; // sets advanced per prefetch
+  private readonly eps: number;
+  private readonly linesPerPrefetch: number;
+  private readonly dramPerPrefetch: number;
+  private start = 0;
+  private last = -1; // completion cycle of the latest prefetch (the initial fill ends at -1)
+  dramReads: number;
+  private missedThisRow = false;
+
+  constructor(words: number, bw: number, validCount: number, prefetchMatrixElems: number) {
+    const active = Math.ceil(words * 0.5);
+    const pf = words - active;
+    this.eps = Math.ceil(words / 100);
+    this.L = Math.floor(validCount / this.eps) + 1;
+    this.A = Math.min(Math.ceil(active / this.eps), this.L);
+    this.Pn = Math.min(Math.ceil(pf / this.eps), this.L - this.A);
+    this.linesPerPrefetch = Math.ceil(pf / bw);
+    const fetchRows = Math.ceil(prefetchMatrixElems / bw);
+    this.dramReads = Math.min(Math.ceil(active / bw), fetchRows) * bw; // initial active fill
+    this.dramPerPrefetch = this.linesPerPrefetch * bw;
+  }
+
+  setOf(validIdx: number): number { return Math.floor(validIdx / this.eps); }
+
+  beginRow(): void { this.missedThisRow = false; }
+
+  /** Prefetches needed before set s is in the window (0 if it already is). */
+  private stepsFor(s: number): number {
+    if (this.A >= this.L) return 0; // whole operand resident
+    let x = s - this.start; // both in [0, L)
+    if (x < 0) x += this.L;
+    if (x < this.A) return 0;
+    // Window starts advance by Pn <= A, so set s enters at the first k with x - k*Pn < A;
+    // no wrap-around can occur before that because x - k*Pn stays in [A - Pn, L).
+    return Math.ceil((x - this.A + 1) / this.Pn);
+  }
+
+  private advance(k: number): void {
+    this.start = (this.start + k * this.Pn) % this.L;
+    this.last += k * (this.linesPerPrefetch + 1);
+    this.dramReads += k * this.dramPerPrefetch;
+    this.missedThisRow = true;
+  }
+
+  /** Demand of one address whose sets are the contiguous run [s1, s2] (injective case: s1 = s2). */
+  touchSetRun(s1: number, s2: number): void {
+    for (let s = s1; s <= s2; s++) {
+      const k = this.stepsFor(s);
+      if (k > 0) this.advance(k);
+    }
+  }
+
+  /**
+   * Demand of an address that lives in several sets (ascending ids in sets[from..to)):
+   * it hits if any of them is resident; otherwise prefetching stops at the first one that
+   * becomes resident.
+   */
+  touchAnyOf(sets: Int32Array, from: number, to: number): void {
+    if (this.A >= this.L || to <= from) return;
+    const st = this.start, en = st + this.A;
+    if (en <= this.L) {
+      for (let i = from; i < to; i++) {
+        const s = sets[i];
+        if (s >= st) { if (s < en) return; break; }
+      }
+    } else if (sets[to - 1] >= st || sets[from] < en - this.L) {
+      return;
+    }
+    let best = Infinity;
+    for (let i = from; i < to; i++) best = Math.min(best, this.stepsFor(sets[i]));
+    this.advance(best);
+  }
+
+  /** Stall of the row just served (out cycle - cycle - hit latency). */
+  endRow(cycle: number): number { return this.missedThisRow ? this.last - cycle - 1 : 0; }
+}
+
+/** Address -> prefetch-set lists for a non-injective operand (CSR over the address space). */
+interface SetIndex { start: Int32Array; sets: Int32Array; valid: number }
+
+function forEachPrefetchElement(op: OperandSpec, visit: (addr: number) => void): void {
+  const rows = op.B * op.h, w = op.width;
+  const one = new Int32Array(w);
+  if (op.rollout) {
+    // Anti-diagonal d, rows from high to low; within one block the run is one demand row
+    // of a 'skew' operand (rr0 = d - block start), so fill it in one call.
+    for (let d = 0; d < rows + w - 1; d++) {
+      let r = Math.min(d, rows - 1);
+      const rMin = Math.max(0, d - w + 1);
+      while (r >= rMin) {
+        const b = Math.floor(r / op.h), base = b * op.h;
+        const u = b === op.B - 1 ? op.uLast : w;
+        const rEnd = Math.max(rMin, base); // this block's part of the diagonal: rows r..rEnd
+        const cLo = d - r, cHi = Math.min(d - rEnd, u - 1);
+        if (cHi >= cLo) {
+          op.fillRow(b, d - base, cLo, cHi, one);
+          for (let o = 0; o <= cHi - cLo; o++) visit(one[o]);
+        }
+        r = rEnd - 1;
+      }
+    }
+  } else {
+    for (let r = 0; r < rows; r++) {
+      const b = Math.floor(r / op.h);
+      const u = b === op.B - 1 ? op.uLast : w;
+      op.fillRow(b, r - b * op.h, 0, u - 1, one);
+      for (let o = 0; o < u; o++) visit(one[o]);
+    }
+  }
+}
+
+function buildSetIndex(op: OperandSpec, eps: number): SetIndex {
+  const counts = new Int32Array(op.addrSpace + 1);
+  let valid = 0;
+  forEachPrefetchElement(op, (a) => { if (a >= 0) { counts[a + 1]++; valid++; } });
+  for (let i = 0; i < op.addrSpace; i++) counts[i + 1] += counts[i];
+  const start = counts; // start[a]..start[a+1]
+  const fill = start.slice(0, op.addrSpace);
+  const sets = new Int32Array(valid);
+  let vi = 0;
+  forEachPrefetchElement(op, (a) => { if (a >= 0) sets[fill[a]++] = Math.floor(vi++ / eps); });
+  return { start, sets, valid };
+}
+
+/** Per-row driver of one USER-mode read operand. */
+interface RowReader { serviceRow(fc: number, fr: number, t: number, cycle: number): number; dramReads(): number }
+
+function makeUserReader(plan: Plan, op: OperandSpec, words: number, bw: number, elementwise: boolean): RowReader {
+  const elems = op.B * op.h * op.width;
+  const span: RowSpan = { b: 0, rr0: 0, lo: 0, hi: 0 };
+  if (op.injective && !elementwise) {
+    const order = new PrefetchOrder(op);
+    const buf = new UserReadBuffer(words, bw, order.validCount, elems);
+    return {
+      serviceRow(fc, fr, t, cycle) {
+        if (!rowSpan(op, plan.R, fc, fr, t, span)) return 0;
+        buf.beginRow();
+        // The row is a contiguous, increasing run of the prefetch order, so its sets are
+        // the run [set(first), set(last)], touched in that order.
+        const base = span.b * op.h;
+        const s1 = buf.setOf(order.index(base + spanRow(op, span, span.lo), span.lo));
+        const s2 = buf.setOf(order.index(base + spanRow(op, span, span.hi), span.hi));
+        buf.touchSetRun(s1, s2);
+        return buf.endRow(cycle);
+      },
+      dramReads: () => buf.dramReads,
+    };
+  }
+  const eps = Math.ceil(words / 100);
+  const idx = buildSetIndex(op, eps);
+  const buf = new UserReadBuffer(words, bw, idx.valid, elems);
+  const row = new Int32Array(op.width);
+  return {
+    serviceRow(fc, fr, t, cycle) {
+      if (!rowSpan(op, plan.R, fc, fr, t, span)) return 0;
+      buf.beginRow();
+      op.fillRow(span.b, span.rr0, span.lo, span.hi, row);
+      for (let o = 0, n = span.hi - span.lo + 1; o < n; o++) {
+        const a = row[o];
+        if (a >= 0) buf.touchAnyOf(idx.sets, idx.start[a], idx.start[a + 1]);
+      }
+      return buf.endRow(cycle);
+    },
+    dramReads: () => buf.dramReads,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// OFMAP write buffer (write_buffer.py), driven by per-row counts
+//
+// Valid writes are packed into lines of `bw` words. When a store leaves free space below
+// the active half and no drain is in flight, the partial line is closed (padded with -1)
+// and a drain of ceil(drain_words/bw) lines starts; it counts lines*bw words minus the -1s
+// of its *last* line only (so padding inside a batch is counted) and frees that many words.
+// A store that finds the buffer full while a drain is in flight stalls the array until the
+// drain's last cycle. Issuing a drain costs the array nothing.
+// ---------------------------------------------------------------------------------------
+
+class WriteBuffer {
+  private readonly active: number;
+  private readonly linesPerDrain: number;
+  private free: number;
+  private lineFill = 0;
+  // Queue of closed lines as runs: (count, valid words per line).
+  private qCount: number[] = [];
+  private qValid: number[] = [];
+  private qHead = 0;
+  private drainEnd = 0;
+  dramWrites = 0;
+  private anyStored = false;
+
+  constructor(words: number, private readonly bw: number) {
+    this.active = Math.ceil(words * 0.5);
+    this.linesPerDrain = Math.ceil((words - this.active) / bw);
+    this.free = words;
+  }
+
+  private pushLines(count: number, valid: number): void {
+    if (count <= 0) return;
+    const n = this.qCount.length;
+    if (n > this.qHead && this.qValid[n - 1] === valid) this.qCount[n - 1] += count;
+    else { this.qCount.push(count); this.qValid.push(valid); }
+  }
+
+  private store(j: number): void {
+    this.anyStored = true;
+    this.free -= j;
+    const filled = this.lineFill + j;
+    this.pushLines(Math.floor(filled / this.bw), this.bw);
+    this.lineFill = filled % this.bw;
+  }
+
+  private closePartialLine(): void {
+    if (this.lineFill !== 0) { this.pushLines(1, this.lineFill); this.lineFill = 0; }
+  }
+
+  private hasLines(): boolean { return this.qHead < this.qCount.length; }
+
+  /** Drain up to linesPerDrain lines starting at `cycle`; returns the drain's last cycle. */
+  private drain(cycle: number): number {
+    let want = this.linesPerDrain, taken = 0, lastValid = this.bw;
+    while (want > 0 && this.hasLines()) {
+      const k = Math.min(want, this.qCount[this.qHead]);
+      taken += k; want -= k; lastValid = this.qValid[this.qHead];
+      this.qCount[this.qHead] -= k;
+      if (this.qCount[this.qHead] === 0) this.qHead++;
+    }
+    if (this.qHead > 4096 && this.qHead * 2 > this.qCount.length) {
+      this.qCount = this.qCount.slice(this.qHead); this.qValid = this.qValid.slice(this.qHead); this.qHead = 0;
+    }
+    const data = taken * this.bw - (this.bw - lastValid);
+    this.dramWrites += data;
+    this.free += data;
+    return cycle + taken - 1;
+  }
+
+  /** Store `n` valid words arriving at `cycle`; returns the row's service cycle. */
+  serviceRow(n: number, cycle: number): number {
+    let cur = cycle;
+    while (n > 0) {
+      if (cur < this.drainEnd) {
+        // Stall at the first store that leaves no free space.
+        const j = Math.max(1, this.free);
+        if (j > n) { this.store(n); break; }
+        this.store(j); n -= j;
+        cur = this.drainEnd;
+      } else {
+        // Trigger at the first store that leaves free < active.
+        const j = Math.max(1, this.free - this.active + 1);
+        if (j > n) { this.store(n); break; }
+        this.store(j); n -= j;
+        this.closePartialLine();
+        this.drainEnd = this.drain(cur);
+      }
+    }
+    return cur;
+  }
+
+  /** Final flush after the last row (empty_all_buffers). */
+  flush(cycle: number): void {
+    if (!this.anyStored) return;
+    this.closePartialLine();
+    while (this.hasLines()) {
+      this.drainEnd = this.drain(cycle);
+      cycle = this.drainEnd + 1;
+    }
+  }
+}
+
+/** Valid OFMAP writes in demand row t of fold (fc, fr). */
+function ofmapRowCount(plan: Plan, fc: number, fr: number, t: number): number {
+  const { R, C, T, Sr, Sc } = plan;
+  const cu = Math.min(C, Sc - fc * C);
+  let lo: number, hi: number;
+  if (plan.df === 'os') {
+    const ru = Math.min(R, Sr - fr * R);
+    const x = t - (T - 1);
+    lo = Math.max(0, x - (R - 1));
+    hi = Math.min(cu - 1, x - (R - ru));
+  } else {
+    const x = t - (2 * R - 1);
+    lo = Math.max(0, x - (T - 1));
+    hi = Math.min(cu - 1, x);
+  }
+  return hi >= lo ? hi - lo + 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// Driver
+// ---------------------------------------------------------------------------------------
+
+function simulateLayer(input: ScaleSimLayerInput, elementwise: boolean): ScaleSimLayerReport {
+  const plan = makePlan(input);
+  const { g, R, C, df, Sr, Sc, T, rf, cf, P } = plan;
+  const { M, N, K } = g;
+  const folds = rf * cf;
+  const words = (kib: number) => {
+    const w = Math.floor(kib * 1024);
+    // A 1-word buffer has an empty prefetch/drain half, which SCALE-Sim itself crashes on.
+    if (!(w >= 2)) throw new Error('scaleSimV2Layer: each SRAM must hold at least 2 words');
+    return w;
+  };
+  const ifWords = words(input.ifmapSramKiB), fWords = words(input.filterSramKiB), oWords = words(input.ofmapSramKiB);
+  const user = input.interfaceBandwidth === 'USER';
+  if (!user && input.interfaceBandwidth !== 'CALC') throw new Error('scaleSimV2Layer: interfaceBandwidth must be CALC or USER');
+  const bw = input.bandwidthWordsPerCycle;
+  if (user && !(Number.isInteger(bw) && bw >= 1)) throw new Error('scaleSimV2Layer: USER mode needs an integer bandwidth >= 1');
+
+  // Compute-side report: per-fold terms summed in SCALE-Sim's fold order (fc outer, fr
+  // inner) so the floating-point means are bit-identical.
+  const foldCycles = df === 'os' ? T + R + C - 2 : 2 * R + 2 * C + T - 3; // compute-util denominator
+  let mapSum = 0, utilSum = 0;
+  for (let fc = 0; fc < cf; fc++) {
+    const cu = Math.min(C, Sc - fc * C);
+    for (let fr = 0; fr < rf; fr++) {
+      const ru = Math.min(R, Sr - fr * R);
+      const mac = ru * cu;
+      mapSum += mac / (R * C);
+      utilSum += (mac * T) / (R * C * foldCycles);
+    }
+  }
+
+  // SRAM counts are SCALE-Sim's compute-side tallies of fold block sizes.
+  let sramIfmapReads: number, sramFilterReads: number, sramOfmapWrites: number;
+  if (df === 'os') {
+    sramIfmapReads = M * K * cf; sramFilterReads = K * N * rf; sramOfmapWrites = M * N + folds * (R + C);
+  } else if (df === 'ws') {
+    sramIfmapReads = M * K * cf; sramFilterReads = K * N; sramOfmapWrites = M * N * rf;
+  } else {
+    sramIfmapReads = M * K; sramFilterReads = K * N * cf; sramOfmapWrites = M * N * rf;
+  }
+
+  const ofmapLatency = input.ofmapStallFix ? 0 : 1;
+
+  // Memory system: one pass over demand rows, cycle = row index + stalls so far.
+  const wbuf = new WriteBuffer(oWords, user ? bw : C);
+  let dramIfmapReads: number, dramFilterReads: number;
+  let stalls = 0, lastOut = 0, row = 0;
+  if (user) {
+    const ir = makeUserReader(plan, plan.ifmap, ifWords, bw, elementwise);
+    const fr_ = makeUserReader(plan, plan.filter, fWords, bw, elementwise);
+    for (let fc = 0; fc < cf; fc++) {
+      for (let fr = 0; fr < rf; fr++) {
+        for (let t = 0; t < P; t++, row++) {
+          const cycle = row + stalls;
+          const is = ir.serviceRow(fc, fr, t, cycle);
+          const fs = fr_.serviceRow(fc, fr, t, cycle);
+          const out = wbuf.serviceRow(ofmapRowCount(plan, fc, fr, t), cycle);
+          lastOut = out;
+          stalls += Math.max(is, fs, out - cycle - ofmapLatency);
+        }
+      }
+    }
+    dramIfmapReads = ir.dramReads();
+    dramFilterReads = fr_.dramReads();
+  } else {
+    // CALC: reads never stall (always served at cycle + 1), so only the write buffer can.
+    for (let fc = 0; fc < cf; fc++) {
+      for (let fr = 0; fr < rf; fr++) {
+        for (let t = 0; t < P; t++, row++) {
+          const cycle = row + stalls;
+          const out = wbuf.serviceRow(ofmapRowCount(plan, fc, fr, t), cycle);
+          lastOut = out;
+          stalls += Math.max(0, out - cycle - ofmapLatency);
+        }
+      }
+    }
+    const calc = (op: OperandSpec, w: number) => {
+      const cap = calcEpochCap(w);
+      return op.injective && !elementwise ? calcReadsInjective(plan, op, cap) : calcReadsElementwise(plan, op, cap);
+    };
+    dramIfmapReads = calc(plan.ifmap, ifWords);
+    dramFilterReads = calc(plan.filter, fWords);
+  }
+  wbuf.flush(lastOut);
+
+  // SCALE-Sim's total is the service cycle of the last OFMAP row: folds*P - 1 + stalls.
+  const totalCycles = lastOut;
+  const numCompute = M * N * K;
+  return {
+    totalCycles,
+    stallCycles: stalls,
+    computeCyclesExclStalls: totalCycles - stalls,
+    overallUtilPct: (numCompute * 100) / (totalCycles * R * C),
+    mappingEffPct: (mapSum / folds) * 100,
+    computeUtilPct: (utilSum / folds) * 100,
+    sramIfmapReads, sramFilterReads, sramOfmapWrites,
+    dramIfmapReads, dramFilterReads,
+    dramOfmapWrites: wbuf.dramWrites,
+    folds,
+    cyclesPerFold: P,
+  };
+}

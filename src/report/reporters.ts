@@ -1,0 +1,128 @@
+// Reporters only read Results; they never recompute model quantities.
+
+import type { OperatorResult, Result, TotalResult } from '../core/types.js';
+import { bytes, cycles, engineering, joules, percent, pJ, seconds } from './units.js';
+
+export type OutputFormat = 'table' | 'json' | 'csv' | 'md';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv', 'md'];
+
+type Row = OperatorResult | (TotalResult & { name: string; count: number });
+
+function levels(result: Result): string[] {
+  const names = new Set<string>();
+  for (const op of result.operators) for (const level of Object.keys(op.memory)) names.add(level);
+  return [...names];
+}
+
+function components(result: Result): string[] {
+  return Object.keys(result.total.energy.components);
+}
+
+function rowsOf(result: Result): Row[] {
+  return [...result.operators, { ...result.total, name: 'TOTAL', count: 1 }];
+}
+
+interface Column {
+  header: string;
+  human: (row: Row) => string;
+  raw: (row: Row) => number | string;
+}
+
+function columns(result: Result): Column[] {
+  const cols: Column[] = [
+    { header: 'operator', human: (r) => (r.count > 1 ? `${r.name} ×${r.count}` : r.name), raw: (r) => r.name },
+    { header: 'cycles', human: (r) => cycles(r.cycles), raw: (r) => r.cycles },
+    { header: 'stall cycles', human: (r) => cycles(r.stallCycles), raw: (r) => r.stallCycles },
+    { header: 'time', human: (r) => seconds(r.seconds), raw: (r) => r.seconds },
+    { header: 'util', human: (r) => percent(r.utilization), raw: (r) => r.utilization },
+    { header: 'MACs', human: (r) => engineering(r.macs.dense, 'MAC'), raw: (r) => r.macs.dense },
+  ];
+  for (const level of levels(result)) {
+    cols.push({ header: `${level} rd`, human: (r) => bytes(r.memory[level]?.readBytes ?? 0), raw: (r) => r.memory[level]?.readBytes ?? 0 });
+    cols.push({ header: `${level} wr`, human: (r) => bytes(r.memory[level]?.writeBytes ?? 0), raw: (r) => r.memory[level]?.writeBytes ?? 0 });
+  }
+  for (const component of components(result)) {
+    cols.push({ header: `E ${component}`, human: (r) => joules(r.energy.components[component] ?? 0), raw: (r) => r.energy.components[component] ?? 0 });
+  }
+  cols.push({ header: 'energy', human: (r) => joules(r.energy.totalJ), raw: (r) => r.energy.totalJ });
+  cols.push({ header: 'pJ/MAC', human: (r) => pJ(r.pJPerMac.dense), raw: (r) => r.pJPerMac.dense });
+  cols.push({ header: 'bottleneck', human: (r) => r.bottleneck, raw: (r) => r.bottleneck });
+  return cols;
+}
+
+function rawHeader(header: string): string {
+  const units: Record<string, string> = { cycles: 'cycles', 'stall cycles': 'cycles', time: 's', util: 'fraction', MACs: 'MAC', energy: 'J', 'pJ/MAC': 'pJ' };
+  const unit = header.endsWith(' rd') || header.endsWith(' wr') ? 'B' : header.startsWith('E ') ? 'J' : units[header];
+  return unit ? `${header.replace(/ /g, '_')}_${unit}` : header.replace(/ /g, '_');
+}
+
+function textTable(headers: string[], body: string[][]): string[] {
+  const widths = headers.map((h, i) => Math.max(h.length, ...body.map((line) => line[i].length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  const rule = line(widths.map((w) => '-'.repeat(w)));
+  return [line(headers), rule, ...body.slice(0, -1).map(line), rule, line(body[body.length - 1])];
+}
+
+/** Terminal view: a performance and traffic table, then an energy table, then the notes. */
+export function renderTable(result: Result): string {
+  const cols = columns(result);
+  const rows = rowsOf(result);
+  const isEnergy = (c: Column) => c.header.startsWith('E ') || c.header === 'energy' || c.header === 'pJ/MAC';
+  const performance = cols.filter((c) => !isEnergy(c));
+  const energy = [cols[0], ...cols.filter(isEnergy)];
+  const out = [
+    `${result.arch.name} (${result.arch.family}, ${engineering(result.arch.clockHz, 'Hz')}, ${result.arch.peakMacsPerCycle} MAC/cycle) × ${result.workload.name}`,
+    `engine: ${result.options.engine}, convention: ${result.options.convention}, sparsity: ${result.options.sparsityMode}, seed: ${result.options.seed}`,
+    '',
+    ...textTable(performance.map((c) => c.header), rows.map((row) => performance.map((c) => c.human(row)))),
+    '',
+    'Energy by component (pJ/MAC per dense-equivalent MAC):',
+    ...textTable(energy.map((c) => c.header), rows.map((row) => energy.map((c) => c.human(row)))),
+  ];
+  if (result.notes.length) out.push('', 'Notes:', ...result.notes.map((n) => `  - ${n}`));
+  return out.join('\n') + '\n';
+}
+
+function csvCell(value: number | string): string {
+  const text = String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function renderCsv(result: Result): string {
+  const cols = columns(result);
+  const lines = [cols.map((c) => rawHeader(c.header)).join(',')];
+  for (const row of rowsOf(result)) lines.push(cols.map((c) => csvCell(c.raw(row))).join(','));
+  return lines.join('\n') + '\n';
+}
+
+export function renderMarkdown(result: Result): string {
+  const cols = columns(result);
+  const out = [
+    `### ${result.arch.name} × ${result.workload.name}`,
+    '',
+    `Engine ${result.options.engine}, convention ${result.options.convention}, sparsity ${result.options.sparsityMode} (seed ${result.options.seed}). pJ/MAC is per dense-equivalent MAC.`,
+    '',
+    `| ${cols.map((c) => c.header).join(' | ')} |`,
+    `| ${cols.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+  ];
+  for (const row of rowsOf(result)) out.push(`| ${cols.map((c) => c.human(row)).join(' | ')} |`);
+  if (result.notes.length) out.push('', ...result.notes.map((n) => `- ${n}`));
+  return out.join('\n') + '\n';
+}
+
+export function renderJson(result: Result): string {
+  return JSON.stringify(result, null, 2) + '\n';
+}
+
+export function render(result: Result, format: OutputFormat): string {
+  switch (format) {
+    case 'table':
+      return renderTable(result);
+    case 'json':
+      return renderJson(result);
+    case 'csv':
+      return renderCsv(result);
+    case 'md':
+      return renderMarkdown(result);
+  }
+}

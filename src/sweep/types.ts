@@ -1,0 +1,57 @@
+// On-disk formats of a sweep run, shared by the sweep runner, `accsim merge` and the reporters.
+// results/<run>/run.json describes the run; results/<run>/points.jsonl holds one SweepPoint per
+// line, appended as points finish (any order), and is rewritten sorted by index when the run ends.
+
+export const SWEEP_POINT_SCHEMA = 'accsim.sweep-point';
+export const SWEEP_RUN_SCHEMA = 'accsim.sweep-run';
+
+/** Scalar metrics of one design point, all SI (seconds, joules, bytes) or plain counts. */
+export interface PointMetrics {
+  cycles: number;
+  seconds: number;
+  energyJ: number;
+  /** Energy per dense-equivalent MAC, pJ. */
+  pJPerMac: number;
+  utilization: number;
+  macs: number;
+  /** Bytes read + written at the outermost memory level (DRAM/HBM). */
+  dramBytes: number;
+  stallCycles: number;
+  peakMacsPerCycle: number;
+  /** Sum of on-chip buffer capacities in bytes (an area proxy together with peakMacsPerCycle). */
+  onChipBytes: number;
+  bottleneck: string;
+}
+
+export interface SweepPoint {
+  schema: typeof SWEEP_POINT_SCHEMA;
+  version: 1;
+  /** Position in the run's deterministic point list (0-based). */
+  index: number;
+  /** Swept parameter values by path, as given (numbers SI-resolved where they had units). */
+  params: Record<string, number | string | boolean>;
+  /** Which workload file the point ran (a sweep may cover several). */
+  workload: string;
+  status: 'ok' | 'error';
+  metrics?: PointMetrics;
+  error?: string;
+}
+
+export interface SweepRun {
+  schema: typeof SWEEP_RUN_SCHEMA;
+  version: 1;
+  toolVersion: string;
+  createdAt: string;
+  arguments: string[];
+  arch: { file: string; hash: string };
+  workloads: Array<{ file: string; hash: string }>;
+  seed: number;
+  engine: 'event' | 'analytical';
+  /** The swept axes in order; the point list is their product (grid) or a seeded sample. */
+  axes: Array<{ path: string; values: Array<number | string | boolean> }>;
+  sampling: { kind: 'grid' | 'random' | 'latin-hypercube'; count?: number };
+  constraints: string[];
+  totalPoints: number;
+  /** Present when the run is one shard of a larger sweep (`--shard i/N`). */
+  shard?: { index: number; count: number };
+}

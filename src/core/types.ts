@@ -153,12 +153,8 @@ export interface EnergyAction {
   energyJ: number;
 }
 
-export interface OperatorResult {
-  name: string;
-  kind: string;
-  count: number;
-  shape: { m: number; n: number; k: number; batch: number };
-  dtype: Datatype;
+/** What an operator and the whole workload both report. */
+export interface PerformanceSummary {
   cycles: number;
   computeCycles: number;
   stallCycles: number;
@@ -167,29 +163,27 @@ export interface OperatorResult {
   utilization: number;
   macs: { dense: number; issued: number; effectual: number };
   memory: Record<string, LevelTraffic>;
-  energy: { components: Record<string, number>; totalJ: number; actions: EnergyAction[] };
+  energy: { components: Record<string, number>; totalJ: number };
   /** Energy per dense-equivalent MAC and per effectual MAC, in pJ. */
   pJPerMac: { dense: number; effectual: number };
+  bottleneck: string;
+}
+
+export interface OperatorResult extends PerformanceSummary {
+  name: string;
+  kind: string;
+  count: number;
+  shape: { m: number; n: number; k: number; batch: number };
+  dtype: Datatype;
+  energy: PerformanceSummary['energy'] & { actions: EnergyAction[] };
   /** Lower bounds in cycles: compute and each memory level's bandwidth. */
   bounds: Record<string, number>;
-  bottleneck: string;
   /** Family-specific statistics, declared by the family with units. */
   stats: Record<string, number>;
   notes: string[];
 }
 
-export interface TotalResult {
-  cycles: number;
-  computeCycles: number;
-  stallCycles: number;
-  seconds: number;
-  utilization: number;
-  macs: { dense: number; issued: number; effectual: number };
-  memory: Record<string, LevelTraffic>;
-  energy: { components: Record<string, number>; totalJ: number };
-  pJPerMac: { dense: number; effectual: number };
-  bottleneck: string;
-}
+export type TotalResult = PerformanceSummary;
 
 export const RESULT_SCHEMA = 'accsim.result';
 export const RESULT_VERSION = 1;

@@ -9,7 +9,7 @@
 // units, allocate matrices or hang the tool.
 
 import { createRequire } from 'node:module';
-import type { Dimension } from './params.js';
+import { SI_UNIT, type Dimension } from './params.js';
 
 export interface Quantity {
   /** SI value (Hz, B, B/s, J, s, W, J/bit) or a plain number. */
@@ -113,16 +113,8 @@ function restrictedMath(): NonNullable<typeof mathjsInstance> {
 
 const ALLOWED_FUNCTIONS = new Set(['ceil', 'floor', 'round', 'min', 'max', 'sqrt', 'log2', 'abs', 'pow']);
 const ALLOWED_OPERATORS = new Set(['+', '-', '*', '/', '^']);
-const SI_OF: Record<Dimension, string> = {
-  frequency: 'Hz',
-  bytes: 'B',
-  bandwidth: 'B/s',
-  energy: 'J',
-  time: 's',
-  power: 'W',
-  'energy-per-bit': 'J/b',
-  dimensionless: '',
-};
+// mathjs spells bits `b`; otherwise the SI units are the declarations' own.
+const SI_OF: Record<Dimension, string> = { ...SI_UNIT, 'energy-per-bit': 'J/b' };
 
 /**
  * Evaluates an expression against named parameters (already-resolved quantities). Throws

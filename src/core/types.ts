@@ -47,7 +47,29 @@ export interface GemmOperator {
   /** Output/accumulator datatype written back. */
   outputDtype: Datatype;
   sparsity?: Partial<Record<'input' | 'weight', OperandSparsity>>;
+  /** Where the operator sits in inference or training (drives on-chip residency and training-step splits). */
+  phase: OperatorPhase;
+  /** What the `weight` operand holds: model parameters, the KV cache (attention at decode), or activations. */
+  weightKind: 'parameters' | 'kv-cache' | 'activations';
 }
+
+export type OperatorPhase = 'inference' | 'prefill' | 'decode' | 'forward' | 'backward-data' | 'backward-weight';
+export const OPERATOR_PHASES: readonly OperatorPhase[] = ['inference', 'prefill', 'decode', 'forward', 'backward-data', 'backward-weight'];
+
+/** Element-wise and normalisation work (softmax, layernorm, SiLU, ...) for special-function or vector units. */
+export interface ElementwiseOperator {
+  kind: 'elementwise';
+  name: string;
+  count: number;
+  function: ElementwiseFunction;
+  /** Elements processed (output elements). */
+  elements: number;
+  dtype: Datatype;
+  phase: OperatorPhase;
+}
+
+export type ElementwiseFunction = 'softmax' | 'layernorm' | 'rmsnorm' | 'silu' | 'gelu' | 'relu' | 'add' | 'mul' | 'rope';
+export const ELEMENTWISE_FUNCTIONS: readonly ElementwiseFunction[] = ['softmax', 'layernorm', 'rmsnorm', 'silu', 'gelu', 'relu', 'add', 'mul', 'rope'];
 
 export interface ConvGeometry {
   batch: number;
@@ -84,7 +106,7 @@ export interface SparseOperator {
   dtype: Datatype;
 }
 
-export type Operator = GemmOperator | SparseOperator;
+export type Operator = GemmOperator | SparseOperator | ElementwiseOperator;
 
 export function isGemmLike(op: Operator): op is GemmOperator {
   return op.kind === 'gemm' || op.kind === 'conv2d' || op.kind === 'batched_matmul';

@@ -9,8 +9,10 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv', 
 type Row = OperatorResult | (TotalResult & { name: string; count: number });
 
 function levels(result: Result): string[] {
+  // Stable order: the operator that touches the most levels sets it, others append theirs.
   const names = new Set<string>();
-  for (const op of result.operators) for (const level of Object.keys(op.memory)) names.add(level);
+  const byCoverage = [...result.operators].sort((a, b) => Object.keys(b.memory).length - Object.keys(a.memory).length);
+  for (const op of byCoverage) for (const level of Object.keys(op.memory)) names.add(level);
   return [...names];
 }
 

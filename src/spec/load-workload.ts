@@ -2,7 +2,7 @@
 // or sparse-kernel form. Units and expressions (`seq * 3`) are resolved here, once.
 
 import type { CsrMatrix } from '../matrix/csr.js';
-import { DATATYPE_BITS, type Datatype, type GemmOperator, type MatrixSource, type Operator, type OperandSparsity, type SparseOperator, type Workload } from '../core/types.js';
+import { DATATYPE_BITS, ELEMENTWISE_FUNCTIONS, OPERATOR_PHASES, type Datatype, type OperatorPhase, type ElementwiseOperator, type GemmOperator, type MatrixSource, type Operator, type OperandSparsity, type SparseOperator, type Workload } from '../core/types.js';
 import { didYouMean, inputError } from './errors.js';
 import type { ParamDecl } from './params.js';
 import { hashOf, deepFreeze } from './load-arch.js';
@@ -10,7 +10,7 @@ import { expectMap, expectString, expectStringList, resolveDeclared, resolveName
 import { nodeTypeName, parseSpecText, type SpecNode } from './yaml-source.js';
 
 const DATATYPES = Object.keys(DATATYPE_BITS) as Datatype[];
-const OPERATOR_KINDS = ['gemm', 'batched_matmul', 'conv2d', 'spgemm', 'spmv', 'pagerank', 'bfs'] as const;
+const OPERATOR_KINDS = ['gemm', 'batched_matmul', 'conv2d', 'elementwise', 'spgemm', 'spmv', 'pagerank', 'bfs'] as const;
 type OperatorKind = (typeof OPERATOR_KINDS)[number];
 
 const positive = (key: string, description: string, extra: Partial<ParamDecl> = {}): ParamDecl =>
@@ -20,17 +20,29 @@ const COMMON: ParamDecl[] = [
   positive('count', 'How many identical instances of this operator the workload runs (e.g. layers)', { default: 1 } as Partial<ParamDecl>),
   { key: 'dtype', type: 'enum', choices: DATATYPES, description: 'Operand datatype (defaults to the workload dtype)', default: '' },
   { key: 'output_dtype', type: 'enum', choices: DATATYPES, description: 'Datatype written back (defaults to dtype)', default: '' },
+  { key: 'phase', type: 'enum', choices: OPERATOR_PHASES, default: 'inference', description: 'Inference (default), LLM prefill/decode, or a training phase' },
+];
+
+const GEMM_COMMON: ParamDecl[] = [
+  ...COMMON,
+  {
+    key: 'weight_kind',
+    type: 'enum',
+    choices: ['parameters', 'kv-cache', 'activations'],
+    default: 'parameters',
+    description: 'What the weight (K×N) operand holds: model parameters, the KV cache, or activations',
+  },
 ];
 
 /** Operator parameters by kind, declared once: they drive validation and the docs. */
 export const OPERATOR_PARAMS: Record<OperatorKind, ParamDecl[]> = {
-  gemm: [positive('m', 'Rows of the input / output (tokens × batch)'), positive('n', 'Output features'), positive('k', 'Reduction length (input features)'), ...COMMON],
+  gemm: [positive('m', 'Rows of the input / output (tokens × batch)'), positive('n', 'Output features'), positive('k', 'Reduction length (input features)'), ...GEMM_COMMON],
   batched_matmul: [
     positive('batch', 'Independent GEMMs (e.g. heads × batch)'),
     positive('m', 'Rows of each GEMM'),
     positive('n', 'Columns of each GEMM'),
     positive('k', 'Reduction length'),
-    ...COMMON,
+    ...GEMM_COMMON,
   ],
   conv2d: [
     positive('batch', 'Images per inference', { default: 1 } as Partial<ParamDecl>),
@@ -43,6 +55,11 @@ export const OPERATOR_PARAMS: Record<OperatorKind, ParamDecl[]> = {
     positive('stride', 'Stride (both directions)', { default: 1 } as Partial<ParamDecl>),
     { key: 'padding', type: 'integer', min: 0, default: 0, description: 'Zero padding on each side' },
     positive('groups', 'Channel groups (in_c for depthwise)', { default: 1 } as Partial<ParamDecl>),
+    ...GEMM_COMMON,
+  ],
+  elementwise: [
+    { key: 'function', type: 'enum', choices: ELEMENTWISE_FUNCTIONS, description: 'The element-wise or normalisation function' },
+    positive('elements', 'Output elements processed'),
     ...COMMON,
   ],
   spgemm: [
@@ -120,6 +137,7 @@ function operatorFromTree(node: SpecNode, keyPath: string, context: ResolveConte
   const dtype = ((v.dtype as string) || defaultDtype) as Datatype;
   const outputDtype = ((v.output_dtype as string) || dtype) as Datatype;
   const count = v.count as number;
+  const phase = v.phase as OperatorPhase;
 
   if (isSparseKernel) {
     const aEntry = map.entries.get('a');
@@ -132,6 +150,11 @@ function operatorFromTree(node: SpecNode, keyPath: string, context: ResolveConte
     return sparse;
   }
 
+  if (operatorKind === 'elementwise') {
+    return { kind: 'elementwise', name, count, function: v.function as ElementwiseOperator['function'], elements: v.elements as number, dtype, phase };
+  }
+
+  const weightKind = v.weight_kind as GemmOperator['weightKind'];
   let op: GemmOperator;
   if (operatorKind === 'conv2d') {
     const groups = v.groups as number;
@@ -160,9 +183,11 @@ function operatorFromTree(node: SpecNode, keyPath: string, context: ResolveConte
       conv: { batch, inHeight: inH, inWidth: inW, inChannels: inC, outChannels: outC, kernelHeight: kh, kernelWidth: kw, stride, padding: pad, outHeight: outH, outWidth: outW },
       dtype,
       outputDtype,
+      phase,
+      weightKind,
     };
   } else {
-    op = { kind: operatorKind, name, count, batch: operatorKind === 'batched_matmul' ? (v.batch as number) : 1, m: v.m as number, n: v.n as number, k: v.k as number, dtype, outputDtype };
+    op = { kind: operatorKind, name, count, batch: operatorKind === 'batched_matmul' ? (v.batch as number) : 1, m: v.m as number, n: v.n as number, k: v.k as number, dtype, outputDtype, phase, weightKind };
   }
   const sparsityEntry = map.entries.get('sparsity');
   if (sparsityEntry) op.sparsity = sparsityFromTree(sparsityEntry.node, `${keyPath}.sparsity`, context);

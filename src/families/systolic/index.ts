@@ -1,8 +1,9 @@
 // Systolic-array family (TPU-like): R×C PEs, output/weight/input-stationary dataflows, GEMM and
 // im2col-lowered conv, ifmap/filter/ofmap SRAM buffers and a DRAM port.
 
-import type { Family, ActionCount, OperatorSimulation } from '../family.js';
-import type { ArchSpec, GemmOperator, LevelTraffic, Operator } from '../../core/types.js';
+import type { Family, ActionCount, FamilyContext, OperatorSimulation } from '../family.js';
+import { INPUTS_PER_ELEMENT, OPS_PER_ELEMENT } from '../../core/elementwise.js';
+import type { ArchSpec, ElementwiseOperator, GemmOperator, LevelTraffic, Operator } from '../../core/types.js';
 import { DATATYPE_BITS, isGemmLike } from '../../core/types.js';
 import { analyticalPipeline, simulatePipeline, type PipelineSpec } from '../../core/engine/pipeline.js';
 import { energyOf, macEnergyJ, sramEnergyPerByteJ, type EnergyTable } from '../../core/energy-tables.js';
@@ -19,6 +20,7 @@ function configure(arch: ArchSpec): SystolicConfig {
     cols: v['compute.cols'] as number,
     dataflow: v['compute.dataflow'] as SystolicConfig['dataflow'],
     accumulatorBytes: (v['compute.accumulator_bits'] as number) / 8,
+    vectorLanes: v['compute.vector_lanes'] as number,
     ifmapBytes: v['memory.ifmap_sram.capacity'] as number,
     filterBytes: v['memory.filter_sram.capacity'] as number,
     ofmapBytes: v['memory.ofmap_sram.capacity'] as number,
@@ -149,7 +151,57 @@ function countScaleSim(config: SystolicConfig, op: GemmOperator): Counts {
   };
 }
 
-function simulateOperator(config: SystolicConfig, operator: Operator, context: Parameters<Family['simulateOperator']>[2]): OperatorSimulation {
+/**
+ * Element-wise operators run on the vector unit next to the array: `lanes` operations per cycle,
+ * operands from the on-chip buffers (or DRAM when activations do not stay on chip), overlapped
+ * with the transfers through the same tile pipeline (one tile).
+ */
+function simulateElementwise(config: SystolicConfig, op: ElementwiseOperator, context: FamilyContext): OperatorSimulation {
+  const { options, energy } = context;
+  const bytes = DATATYPE_BITS[op.dtype] / 8;
+  const operations = op.elements * OPS_PER_ELEMENT[op.function];
+  const readBytes = op.elements * INPUTS_PER_ELEMENT[op.function] * bytes;
+  const writeBytes = op.elements * bytes;
+  const offChip = !config.activationsOnChip;
+  const computeCycles = Math.ceil(operations / config.vectorLanes);
+  const pipeline: PipelineSpec = {
+    runs: [{ count: 1, loadBytes: offChip ? readBytes : 0, computeCycles, storeBytes: offChip ? writeBytes : 0 }],
+    dramBytesPerCycle: config.dramBandwidthMode === 'calc' ? Infinity : config.dramBytesPerSecond / config.clockHz,
+    inputBuffers: 1,
+    outputBuffers: 1,
+  };
+  const timing = options.engine === 'event' ? simulatePipeline(pipeline) : analyticalPipeline(pipeline);
+  const memory: Record<string, LevelTraffic> = {
+    dram: traffic({ input: { readBytes: offChip ? readBytes : 0, writeBytes: 0 }, output: { readBytes: 0, writeBytes: offChip ? writeBytes : 0 } }),
+    ifmap_sram: traffic({ input: { readBytes, writeBytes: offChip ? readBytes : 0 } }),
+    ofmap_sram: traffic({ output: { readBytes: offChip ? writeBytes : 0, writeBytes } }),
+  };
+  const dramPerByte = dramEnergyPerByte(energy, config);
+  const actions: ActionCount[] = [
+    // A vector operation is priced as one MAC of the operand type: a stated first approximation.
+    { component: 'vector_unit', action: `op.${op.dtype} (priced as mac.${op.dtype})`, count: operations, energyPerActionJ: macEnergyJ(energy, op.dtype) },
+    { component: 'ifmap_sram', action: 'byte read', count: memory.ifmap_sram.readBytes + memory.ifmap_sram.writeBytes, energyPerActionJ: sramEnergyPerByteJ(energy, config.ifmapBytes) },
+    { component: 'ofmap_sram', action: 'byte accessed', count: memory.ofmap_sram.readBytes + memory.ofmap_sram.writeBytes, energyPerActionJ: sramEnergyPerByteJ(energy, config.ofmapBytes) },
+    { component: 'dram', action: 'byte accessed', count: memory.dram.readBytes + memory.dram.writeBytes, energyPerActionJ: dramPerByte },
+  ];
+  const bounds: Record<string, number> = { vector: computeCycles };
+  if (offChip && config.dramBandwidthMode === 'fixed') bounds.dram = Math.ceil((readBytes + writeBytes) / (config.dramBytesPerSecond / config.clockHz) - 1e-9);
+  return {
+    cycles: timing.cycles,
+    computeCycles: timing.computeCycles,
+    stallCycles: timing.stallCycles,
+    macs: { dense: 0, issued: 0, effectual: 0 },
+    memory,
+    actions,
+    bounds,
+    bottleneck: timing.stallCycles > timing.computeCycles ? 'dram-bandwidth' : 'vector-unit',
+    stats: { vectorOperations: operations },
+    notes: [`element-wise operators: ${OPS_PER_ELEMENT[op.function]} operations per ${op.function} element on ${config.vectorLanes} vector lanes [A]; each priced as one MAC`],
+  };
+}
+
+function simulateOperator(config: SystolicConfig, operator: Operator, context: FamilyContext): OperatorSimulation {
+  if (operator.kind === 'elementwise') return simulateElementwise(config, operator, context);
   if (!isGemmLike(operator)) throw new Error(`systolic family cannot simulate ${operator.kind}`);
   const op = operator;
   const { options, energy } = context;
@@ -236,7 +288,7 @@ export const systolicFamily: Family<SystolicConfig> = {
     'R×C PE array with output-, weight- or input-stationary dataflow; folds with SCALE-Sim v2 timing (preload, fill, drain), double-buffered ifmap/filter/ofmap SRAMs and a shared DRAM port simulated as a tile pipeline.',
   params: SYSTOLIC_PARAMS,
   stats: SYSTOLIC_STATS,
-  operatorKinds: ['gemm', 'conv2d', 'batched_matmul'],
+  operatorKinds: ['gemm', 'conv2d', 'batched_matmul', 'elementwise'],
   configure,
   clockHz: (config) => config.clockHz,
   peakMacsPerCycle: (config) => config.rows * config.cols,

@@ -14,6 +14,7 @@ export interface SystolicConfig {
   cols: number;
   dataflow: Dataflow;
   accumulatorBytes: number;
+  vectorLanes: number;
   ifmapBytes: number;
   filterBytes: number;
   ofmapBytes: number;

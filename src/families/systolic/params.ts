@@ -22,6 +22,14 @@ export const SYSTOLIC_PARAMS: readonly ParamDecl[] = [
     default: 32,
     description: 'Width of partial sums kept in the output buffer and spilled to DRAM',
   },
+  {
+    key: 'compute.vector_lanes',
+    type: 'integer',
+    min: 1,
+    default: 128,
+    description: 'Elements per cycle of the vector/activation unit that runs element-wise operators',
+    source: '[A] default; presets set their own',
+  },
   { key: 'memory.ifmap_sram.capacity', type: 'quantity', dimension: 'bytes', positive: true, description: 'Input (ifmap) buffer capacity' },
   { key: 'memory.filter_sram.capacity', type: 'quantity', dimension: 'bytes', positive: true, description: 'Weight (filter) buffer capacity' },
   { key: 'memory.ofmap_sram.capacity', type: 'quantity', dimension: 'bytes', positive: true, description: 'Output / accumulator buffer capacity' },
@@ -62,4 +70,5 @@ export const SYSTOLIC_STATS: readonly StatDecl[] = [
   { key: 'computeUtilization', unit: 'fraction', description: 'MACs / (PEs × compute cycles): utilisation ignoring stalls' },
   { key: 'requiredDramBytesPerCycle', unit: 'B/cycle', description: 'DRAM bytes / compute cycles: the bandwidth that avoids stalls' },
   { key: 'loopOrderRowFoldsOuter', unit: 'bool', description: '1 if the mapper iterates row folds in the outer loop, 0 if column folds' },
+  { key: 'vectorOperations', unit: 'operations', description: 'Element-wise operations run on the vector unit (element-wise operators only)' },
 ];

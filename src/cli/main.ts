@@ -14,6 +14,9 @@ import { loadArchFile, loadWorkloadFile, readText, writeFileAtomic, displayName 
 import { OUTPUT_FORMATS, render, type OutputFormat } from '../report/reporters.js';
 import { scaleSimConfigToYaml, scaleSimTopologyToYaml } from '../io/scalesim.js';
 import { engineering } from '../report/units.js';
+import { compare } from '../core/compare.js';
+import { renderCompare, type CompareFormat } from '../report/compare-report.js';
+import { parseFormatName } from '../sparsity/index.js';
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const VERSION = '0.1.0';
@@ -74,6 +77,51 @@ function runCommand(flags: RunFlags): void {
   const result = simulate(arch, workload, { engine: flags.engine, convention: flags.convention, seed: flags.seed, sparsityMode: flags.sparsityMode });
   emit(render(result, flags.format), flags.out, flags.quiet);
   if (!flags.quiet) process.stderr.write(`simulated ${workload.operators.length} operators in ${engineering((performance.now() - started) / 1000, 's')}\n`);
+}
+
+interface CompareFlags {
+  arch: string;
+  workload: string;
+  formats: string;
+  density?: string;
+  sparsity?: string;
+  blockSize: string;
+  format: CompareFormat;
+  out?: string;
+  seed: number;
+  quiet?: boolean;
+  engine: SimulateOptions['engine'];
+  sparsityMode: SimulateOptions['sparsityMode'];
+  breakEven: boolean;
+}
+
+function fractionFlag(value: string, flag: string): number {
+  const number = Number(value);
+  if (!(number > 0 && number <= 1)) throw inputError({ file: '<command line>', keyPath: flag, message: `'${value}' is not a fraction`, expected: 'a number in (0, 1]' });
+  return number;
+}
+
+function compareCommand(flags: CompareFlags): void {
+  const started = performance.now();
+  const archs = flags.arch.split(',').map((name) => loadArchFile(resolvePresetPath(name.trim(), 'arch')));
+  const workload = loadWorkloadFile(resolvePresetPath(flags.workload, 'workloads'));
+  const formats = flags.formats.split(',').map((f) => f.trim()).filter(Boolean);
+  formats.forEach((f, i) => parseFormatName(f, '<command line>', `--formats[${i}]`));
+  if (flags.density && flags.sparsity) throw inputError({ file: '<command line>', keyPath: '--density', message: 'give either --density or --sparsity, not both' });
+  const density = flags.density ? fractionFlag(flags.density, '--density') : flags.sparsity ? 1 - fractionFlag(flags.sparsity, '--sparsity') : 0.2;
+  const blockSize = Number(flags.blockSize);
+  if (!Number.isInteger(blockSize) || blockSize < 1) throw inputError({ file: '<command line>', keyPath: '--block-size', message: `'${flags.blockSize}' is not a positive whole number` });
+  const rows = compare({
+    archs,
+    workload,
+    formats: formats.includes('dense') ? formats : ['dense', ...formats],
+    density,
+    blockSize,
+    options: { seed: flags.seed, engine: flags.engine, sparsityMode: flags.sparsityMode },
+    breakEven: flags.breakEven,
+  });
+  emit(renderCompare(rows, flags.format), flags.out, flags.quiet);
+  if (!flags.quiet) process.stderr.write(`compared ${archs.length} targets × ${formats.length} formats in ${engineering((performance.now() - started) / 1000, 's')}\n`);
 }
 
 function listCommand(): void {
@@ -179,6 +227,24 @@ export function buildProgram(): Command {
     .addOption(new Option('--sparsity-mode <mode>', 'statistical (fast) or concrete (generated masks)').choices(['statistical', 'concrete']).default('statistical'))
     .option('-q, --quiet', 'no progress or log lines on stderr')
     .action((flags: RunFlags) => runCommand(flags));
+
+  program
+    .command('compare')
+    .description('Compare weight storage formats on one or more targets: time, bytes, energy, speedup vs dense, break-even density')
+    .requiredOption('-a, --arch <files>', 'comma-separated architecture files or preset names')
+    .requiredOption('-w, --workload <file>', 'workload file or bundled name')
+    .option('--formats <list>', 'comma-separated weight formats (dense is always included)', 'dense,csr,bitmap,2:4,tiled-csl')
+    .option('--density <d>', 'weight density for unstructured and block formats (default 0.2)')
+    .option('--sparsity <s>', 'weight sparsity (fraction of zeros), the complement of --density')
+    .option('--block-size <n>', 'block size for blocked-ell / bcsr', '4')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv', 'md']).default('table'))
+    .option('-o, --out <file>', 'write the output to a file (atomically)')
+    .option('--seed <n>', 'seed for sparsity patterns', parseSeed, 1)
+    .addOption(new Option('--engine <engine>', 'event-driven pipeline or analytical bound').choices(['event', 'analytical']).default('event'))
+    .addOption(new Option('--sparsity-mode <mode>', 'statistical (fast) or concrete (generated masks)').choices(['statistical', 'concrete']).default('statistical'))
+    .option('--no-break-even', 'skip the break-even density search')
+    .option('-q, --quiet', 'no progress or log lines on stderr')
+    .action((flags: CompareFlags) => compareCommand(flags));
 
   program.command('list').description('List families, architecture presets and workloads').action(listCommand);
 

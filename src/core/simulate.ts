@@ -31,6 +31,8 @@ export function simulate(arch: ArchSpec, workload: Workload, options: Partial<Si
   const clockHz = family.clockHz(config);
   const peak = family.peakMacsPerCycle(config);
 
+  const masks = new Map();
+  const peaks: number[] = [];
   const operators: OperatorResult[] = workload.operators.map((op, index) => {
     if (!family.operatorKinds.includes(op.kind)) {
       throw inputError({
@@ -40,8 +42,9 @@ export function simulate(arch: ArchSpec, workload: Workload, options: Partial<Si
         expected: `one of ${family.operatorKinds.join(', ')}`,
       });
     }
-    const sim = family.simulateOperator(config, op, { options: resolvedOptions, energy });
-    return operatorResult(op, sim, clockHz, peak);
+    const sim = family.simulateOperator(config, op, { options: resolvedOptions, energy, masks, workloadFile: workload.file, operatorIndex: index });
+    peaks.push(sim.peakMacsPerCycle ?? peak);
+    return operatorResult(op, sim, clockHz, peaks[index]);
   });
 
   return {
@@ -51,7 +54,7 @@ export function simulate(arch: ArchSpec, workload: Workload, options: Partial<Si
     workload: { name: workload.name, file: workload.file, hash: workload.hash },
     options: resolvedOptions,
     operators,
-    total: totals(operators, clockHz, peak),
+    total: totals(operators, peaks, clockHz),
     notes: collectNotes(operators),
   };
 }
@@ -104,17 +107,20 @@ function operatorResult(op: Workload['operators'][number], sim: OperatorSimulati
   };
 }
 
-function totals(operators: OperatorResult[], clockHz: number, peak: number): TotalResult {
+function totals(operators: OperatorResult[], peaks: number[], clockHz: number): TotalResult {
   const memory: Record<string, LevelTraffic> = {};
   const components: Record<string, number> = {};
   let cycles = 0;
   let computeCycles = 0;
   let stallCycles = 0;
   let totalJ = 0;
+  // Σ peak × cycles over operators, so mixed datatypes (different peaks) weigh correctly.
+  let peakMacSlots = 0;
   const macs = { dense: 0, issued: 0, effectual: 0 };
   const cyclesByBottleneck = new Map<string, number>();
-  for (const op of operators) {
+  operators.forEach((op, index) => {
     cycles += op.cycles;
+    peakMacSlots += peaks[index] * op.cycles;
     computeCycles += op.computeCycles;
     stallCycles += op.stallCycles;
     totalJ += op.energy.totalJ;
@@ -133,7 +139,7 @@ function totals(operators: OperatorResult[], clockHz: number, peak: number): Tot
         slot.writeBytes += v.writeBytes;
       }
     }
-  }
+  });
   // The whole workload's bottleneck: the one that accounts for the most cycles.
   let bottleneck = 'none';
   let most = -1;
@@ -148,7 +154,7 @@ function totals(operators: OperatorResult[], clockHz: number, peak: number): Tot
     computeCycles,
     stallCycles,
     seconds: cycles / clockHz,
-    utilization: cycles > 0 ? macs.effectual / (peak * cycles) : 0,
+    utilization: peakMacSlots > 0 ? macs.effectual / peakMacSlots : 0,
     macs,
     memory,
     energy: { components, totalJ },

@@ -4,6 +4,7 @@
 import type { ParamDecl, StatDecl } from '../spec/params.js';
 import type { ArchSpec, LevelTraffic, Operator, SimulateOptions } from '../core/types.js';
 import type { EnergyTable } from '../core/energy-tables.js';
+import type { MaskCache } from '../core/operand-sparsity.js';
 
 /** An energy-account line before pricing: the family says what happened and what it costs. */
 export interface ActionCount {
@@ -24,6 +25,8 @@ export interface OperatorSimulation {
   /** Lower bounds in cycles, e.g. { compute, dram }; cycles ≥ each of them. */
   bounds: Record<string, number>;
   bottleneck: string;
+  /** Peak MACs/cycle for this operator's datatype, when it differs from the family's nominal peak. */
+  peakMacsPerCycle?: number;
   stats: Record<string, number>;
   notes: string[];
 }
@@ -31,6 +34,11 @@ export interface OperatorSimulation {
 export interface FamilyContext {
   options: SimulateOptions;
   energy: EnergyTable;
+  /** Masks generated during this simulate call (concrete sparsity), shared between operators. */
+  masks: MaskCache;
+  /** The workload file and the operator's index in it, for error messages. */
+  workloadFile: string;
+  operatorIndex: number;
 }
 
 export interface Family<Config = unknown> {

@@ -3,7 +3,8 @@
 
 import type { CsrMatrix } from '../matrix/csr.js';
 import { DATATYPE_BITS, ELEMENTWISE_FUNCTIONS, OPERATOR_PHASES, type Datatype, type OperatorPhase, type ElementwiseOperator, type GemmOperator, type MatrixSource, type Operator, type OperandSparsity, type SparseOperator, type Workload } from '../core/types.js';
-import { didYouMean, inputError } from './errors.js';
+import { didYouMean, inputError, InputError } from './errors.js';
+import { parseFormatName, validateFormatSpec, validatePatternSpec } from '../sparsity/index.js';
 import type { ParamDecl } from './params.js';
 import { hashOf, deepFreeze } from './load-arch.js';
 import { expectMap, expectString, expectStringList, resolveDeclared, resolveNamedParameters, resolveParam, rejectUnknownKeys, type MapNode, type ResolveContext } from './resolve.js';
@@ -210,13 +211,32 @@ function sparsityFromTree(node: SpecNode, keyPath: string, context: ResolveConte
       throw inputError({ file: context.file, position: patternEntry.node.position, keyPath: `${path}.pattern`, message: 'a pattern needs a kind', expected: 'e.g. {kind: unstructured, density: 0.2}' });
     }
     const formatEntry = operandMap.entries.get('format');
-    const spec: OperandSparsity = { pattern };
+    const spec: OperandSparsity = { pattern: atPosition(patternEntry.node, () => validatePatternSpec(pattern, context.file, `${path}.pattern`)) };
     if (formatEntry) spec.format = expectString(formatEntry.node, context, `${path}.format`);
     const paramsEntry = operandMap.entries.get('format_params');
     if (paramsEntry) spec.formatParams = plainData(paramsEntry.node, context, `${path}.format_params`) as Record<string, unknown>;
+    if (spec.format) {
+      const formatNode = formatEntry!.node;
+      const parsed = atPosition(formatNode, () => parseFormatName(spec.format!, context.file, `${path}.format`));
+      atPosition(paramsEntry?.node ?? formatNode, () => validateFormatSpec({ ...parsed.params, ...spec.formatParams, kind: parsed.id }, context.file, `${path}.format_params`));
+      const representable = parsed.format.canRepresent(spec.pattern, { ...parsed.params, ...spec.formatParams });
+      if (representable !== true) {
+        throw inputError({ file: context.file, position: formatNode.position, keyPath: `${path}.format`, message: `${spec.format} storage cannot represent this pattern: ${representable}`, hint: 'choose a format that fits the pattern (e.g. csr or bitmap for unstructured sparsity)' });
+      }
+    }
     result[operand as 'input' | 'weight'] = spec;
   }
   return result;
+}
+
+/** Runs a validator from src/sparsity and gives its errors the position of the node it checked. */
+function atPosition<T>(node: SpecNode, validate: () => T): T {
+  try {
+    return validate();
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(error.issues.map((issue) => ({ ...issue, position: issue.position ?? node.position })));
+    throw error;
+  }
 }
 
 /** Plain data with numbers and expressions resolved (numbers in patterns may use parameters). */

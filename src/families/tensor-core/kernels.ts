@@ -1,0 +1,148 @@
+// GEMM kernels on a tensor-core GPU, as per-step costs of one CTA on one SM. A GEMM is
+// out[N × M] = W[N × K] · X[K × M] (weights as nn.Linear rows, M = tokens). Every kernel tiles N
+// by `tileN`, M by `tileM` (padded to the MMA's 8-wide token dimension) and K by `kStep`; a CTA
+// runs its K range in steps whose global→shared loads overlap the previous step's compute
+// (cp.async multi-stage pipelining), which the tile pipeline engine models.
+
+export type KernelId = 'cublas' | 'cusparselt' | 'flash-llm' | 'lscd' | 'block-sparse' | 'sputnik' | 'dstc';
+
+export const KERNEL_DESCRIPTIONS: Record<KernelId, string> = {
+  cublas: 'cuBLAS-like dense tensor-core GEMM',
+  cusparselt: 'cuSPARSELt-like 2:4 structured-sparse MMA (2× MMA rate on the weight operand)',
+  'flash-llm': 'Flash-LLM load-as-sparse, compute-as-dense: Tiled-CSL from HBM, extraction to a dense tile in shared memory, dense MMA',
+  lscd: 'load-as-sparse, compute-as-dense with this storage format: format bytes from HBM, decode to a dense tile, dense MMA',
+  'block-sparse': 'blocked-ELL / block-CSR on tensor cores: MMA only on stored blocks',
+  sputnik: 'Sputnik-like CUDA-core SpMM over CSR: one FMA per nonzero and token, X rows gathered by column index',
+  dstc: 'DSTC-like dual-side sparse tensor core: bitmap × bitmap outer products on condensed operands, scatter-accumulate',
+};
+
+export interface GpuCore {
+  macsPerSmCycle: number;
+  sparseMmaSpeedup: number;
+  cudaCoreFmaPerSm: number;
+  issuePerSm: number;
+  smemBytesPerCycle: number;
+  smemEfficiency: number;
+  decodeInstructionsPerNonzero: number;
+  /** Times each staged operand byte is read from shared memory by the MMA path per step. */
+  operandReads: number;
+}
+
+export interface StepShape {
+  tileN: number;
+  tileM: number;
+  kStep: number;
+  operandBytes: number;
+}
+
+export interface StepCost {
+  mma: number;
+  smem: number;
+  decode: number;
+  /** Per-step compute cycles on one SM: how the parts combine depends on the kernel. */
+  total: number;
+}
+
+/**
+ * Operand staging through shared memory: the global→shared copy writes the A and B tiles once;
+ * the MMA path reads them `operandReads` times (ldmatrix in a 2 × 2 warp grid reads every
+ * fragment twice on Ampere; Hopper's wgmma reads shared-memory operands once per warpgroup).
+ */
+function stagingCycles(core: GpuCore, aBytes: number, bBytes: number): number {
+  return ((aBytes + bBytes) * (1 + core.operandReads)) / core.smemBytesPerCycle;
+}
+
+export function denseStep(core: GpuCore, s: StepShape): StepCost {
+  const mma = (s.tileN * s.tileM * s.kStep) / core.macsPerSmCycle;
+  const smem = stagingCycles(core, s.tileN * s.kStep * s.operandBytes, s.kStep * s.tileM * s.operandBytes);
+  // Tensor cores and the shared-memory pipe work concurrently: the slower one sets the pace.
+  return { mma, smem, decode: 0, total: Math.max(mma, smem) };
+}
+
+/**
+ * 2:4: the MMA covers twice the K per cycle, and the weight tile is half the values plus 2-bit
+ * indices; the activation (B) tile is unchanged, so its shared-memory staging does not shrink.
+ */
+export function structuredSparseStep(core: GpuCore, s: StepShape): StepCost {
+  const mma = (s.tileN * s.tileM * s.kStep) / (core.macsPerSmCycle * core.sparseMmaSpeedup);
+  const aBytes = s.tileN * (s.kStep / 2) * s.operandBytes + (s.tileN * (s.kStep / 2) * 2) / 8;
+  const smem = stagingCycles(core, aBytes, s.kStep * s.tileM * s.operandBytes);
+  return { mma, smem, decode: 0, total: Math.max(mma, smem) };
+}
+
+/**
+ * Load-as-sparse, compute-as-dense (Flash-LLM and its generalisation to other formats): per step
+ * cp.async stages the stored (compressed) weight tile and the activation tile in shared memory;
+ * the CTA zero-fills a dense weight tile, reads each stored word, decodes it and scatters the
+ * value into the dense tile, then ldmatrix feeds the dense MMA. The decode is irregular
+ * shared-memory traffic and integer work, both at `smemEfficiency` of peak, and it precedes the
+ * MMA of the same tile (its overlap is with the next tile's global loads).
+ */
+export function loadSparseComputeDenseStep(core: GpuCore, s: StepShape, storedValuesPerStep: number, storedBytesPerStep: number): StepCost {
+  const denseTileBytes = s.tileN * s.kStep * s.operandBytes;
+  const activationBytes = s.kStep * s.tileM * s.operandBytes;
+  const mma = (s.tileN * s.tileM * s.kStep) / core.macsPerSmCycle;
+  const smem = (storedBytesPerStep + activationBytes + (denseTileBytes + activationBytes) * core.operandReads) / core.smemBytesPerCycle;
+  const irregularBytes = denseTileBytes + storedBytesPerStep + storedValuesPerStep * s.operandBytes;
+  const decode =
+    irregularBytes / (core.smemBytesPerCycle * core.smemEfficiency) +
+    (storedValuesPerStep * core.decodeInstructionsPerNonzero) / (core.issuePerSm * core.smemEfficiency);
+  return { mma, smem, decode, total: decode + Math.max(mma, smem) };
+}
+
+/** MMA only on the stored (nonzero) blocks: `storedFraction` of the dense tile's work. */
+export function blockSparseStep(core: GpuCore, s: StepShape, storedFraction: number): StepCost {
+  const dense = denseStep(core, s);
+  const mma = dense.mma * storedFraction;
+  const smem = dense.smem * (0.5 + 0.5 * storedFraction); // A shrinks with the stored blocks, B does not
+  return { mma, smem, decode: 0, total: Math.max(mma, smem) };
+}
+
+/**
+ * CUDA-core SpMM: nonzeros × tokens FMAs, plus a gather of the X row (tileM values) per nonzero
+ * from shared memory and index decode, all irregular.
+ */
+export function cudaCoreSpmmStep(core: GpuCore, s: StepShape, nonzerosPerStep: number): StepCost {
+  const fma = (nonzerosPerStep * s.tileM) / core.cudaCoreFmaPerSm;
+  const gather = (nonzerosPerStep * s.tileM * s.operandBytes) / (core.smemBytesPerCycle * core.smemEfficiency);
+  const decode = (nonzerosPerStep * core.decodeInstructionsPerNonzero) / (core.issuePerSm * core.smemEfficiency);
+  return { mma: fma, smem: gather, decode, total: fma + gather + decode };
+}
+
+/**
+ * Dual-side sparse outer products: only pairs of nonzeros multiply (effectual MACs), at the
+ * tensor-core rate on condensed vectors, accumulating in the tensor core's own accumulator
+ * buffer (assumed to keep pace with the MMA [A]). Before that both bitmaps of the step are
+ * popcounted and condensed (one 32-bit popcount instruction per 32 elements, irregular).
+ */
+export function dualSideStep(core: GpuCore, s: StepShape, effectualMacsPerStep: number, storedBytesPerStep: number): StepCost {
+  const mma = effectualMacsPerStep / core.macsPerSmCycle;
+  const smem = stagingCycles(core, storedBytesPerStep, 0);
+  const decode = (s.tileN * s.kStep + s.kStep * s.tileM) / 32 / (core.issuePerSm * core.smemEfficiency);
+  return { mma, smem, decode, total: decode + Math.max(mma, smem) };
+}
+
+/** CTA tile candidates (tileN × tileM) of a cuBLAS-like heuristic; sparse kernels have fewer. */
+export const DENSE_TILES: ReadonlyArray<[number, number]> = [
+  [256, 128],
+  [128, 256],
+  [128, 128],
+  [128, 64],
+  [64, 64],
+  [128, 32],
+  [128, 16],
+  [128, 8],
+];
+// cuSPARSELt exposes fewer tuned shapes than cuBLAS (hardware.md §1.3, mechanism 1) [A: which].
+export const STRUCTURED_SPARSE_TILES: ReadonlyArray<[number, number]> = [
+  [128, 128],
+  [128, 64],
+  [128, 16],
+];
+// Flash-LLM: TILE_M 128 weight rows, TILE_K 64, token tile 8..64 (csrc/TilingConfig.h) [M, code].
+export const FLASH_LLM_TILES: ReadonlyArray<[number, number]> = [
+  [128, 8],
+  [128, 16],
+  [128, 32],
+  [128, 64],
+];

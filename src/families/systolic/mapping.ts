@@ -85,6 +85,8 @@ export function gemmDims(dataflow: Dataflow, op: Pick<GemmOperator, 'm' | 'n' | 
 }
 
 interface Fold {
+  /** Consecutive identical folds. */
+  count: number;
   rowsUsed: number;
   colsUsed: number;
   loadBytes: number;
@@ -143,71 +145,79 @@ export function mapOperator(config: SystolicConfig, op: GemmOperator): SystolicM
     //  is: input tile per fold (distinct), weight slice K_r×N by row fold, partial sums M_c×N by column fold.
     const outerCount = rowFoldsOuter ? rowFolds : colFolds;
     const innerCount = rowFoldsOuter ? colFolds : rowFolds;
-    for (let outer = 0; outer < outerCount; outer++) {
-      for (let inner = 0; inner < innerCount; inner++) {
-        const rf = rowFoldsOuter ? outer : inner;
-        const cf = rowFoldsOuter ? inner : outer;
-        const rowsUsed = rowsUsedOf(rf);
-        const colsUsed = colsUsedOf(cf);
-        let load = 0;
-        let store = 0;
-        if (dataflow === 'os') {
-          // A slice (rowsUsed × K) reused across the inner loop when row folds are outer, else the
-          // whole A must stay resident to avoid re-reads; same for B with the roles swapped.
-          const aSlice = rowsUsed * k * operandBytes * inputFactor;
-          const bSlice = k * colsUsed * operandBytes;
-          const aReused = rowFoldsOuter ? inner === 0 || !fits(rowsUsed * k * operandBytes, config.ifmapBytes) : outer === 0 || !fits(m * k * operandBytes, config.ifmapBytes);
-          const bReused = rowFoldsOuter ? outer === 0 || !fits(k * n * operandBytes, config.filterBytes) : inner === 0 || !fits(k * colsUsed * operandBytes, config.filterBytes);
-          if (aReused) {
-            load += aSlice;
-            dram.inputRead += aSlice;
-          }
-          if (bReused) {
-            load += bSlice;
-            dram.weightRead += bSlice;
-          }
-          const out = rowsUsed * colsUsed * outputBytes * outputFactor;
-          store += out;
-          dram.outputWrite += out;
-        } else {
-          // ws/is: the stationary tile is distinct per fold; the streamed operand is a slice along
-          // the reduction (row) fold; partial sums belong to the column fold.
-          const stationaryIsWeight = dataflow === 'ws';
-          const stationary = rowsUsed * colsUsed * operandBytes * (stationaryIsWeight ? 1 : inputFactor);
-          const streamedSliceElems = rowsUsed * streamDim;
-          const streamedBytes = streamedSliceElems * operandBytes * (stationaryIsWeight ? inputFactor : 1);
-          const streamedCapacity = stationaryIsWeight ? config.ifmapBytes : config.filterBytes;
-          const streamedReused = rowFoldsOuter
-            ? inner === 0 || !fits(streamedSliceElems * operandBytes, streamedCapacity)
-            : outer === 0 || !fits(rowDim * streamDim * operandBytes, streamedCapacity);
-          load += stationary;
-          if (stationaryIsWeight) dram.weightRead += stationary;
-          else dram.inputRead += stationary;
-          if (streamedReused) {
-            load += streamedBytes;
-            if (stationaryIsWeight) dram.inputRead += streamedBytes;
-            else dram.weightRead += streamedBytes;
-          }
-          // Partial sums of this column fold: kept on chip across the reduction loop if they fit.
-          const partialElems = colsUsed * streamDim;
-          const partialFootprint = rowFoldsOuter ? colDim * streamDim * accBytes : partialElems * accBytes;
-          const spill = rowFolds > 1 && !fits(partialFootprint, config.ofmapBytes);
-          const lastReduction = rf === rowFolds - 1;
-          if (spill && rf > 0) {
-            load += partialElems * accBytes;
-            dram.partialRead += partialElems * accBytes;
-          }
-          if (lastReduction) {
-            const out = partialElems * outputBytes * outputFactor;
-            store += out;
-            dram.outputWrite += out;
-          } else if (spill) {
-            store += partialElems * accBytes;
-            dram.partialWrite += partialElems * accBytes;
-          }
+    // Folds of one outer iteration differ only at the first inner fold (operand reuse starts), the
+    // last (edge tile, last reduction) and nowhere in between, so each outer iteration is at most
+    // three runs and the plan costs O(outer folds), not O(folds).
+    const visit = (outer: number, inner: number, count: number): void => {
+      const d: DramTraffic = { inputRead: 0, weightRead: 0, outputWrite: 0, partialRead: 0, partialWrite: 0 };
+      const rf = rowFoldsOuter ? outer : inner;
+      const cf = rowFoldsOuter ? inner : outer;
+      const rowsUsed = rowsUsedOf(rf);
+      const colsUsed = colsUsedOf(cf);
+      let load = 0;
+      let store = 0;
+      if (dataflow === 'os') {
+        // A slice (rowsUsed × K) reused across the inner loop when row folds are outer, else the
+        // whole A must stay resident to avoid re-reads; same for B with the roles swapped.
+        const aSlice = rowsUsed * k * operandBytes * inputFactor;
+        const bSlice = k * colsUsed * operandBytes;
+        const loadA = rowFoldsOuter ? inner === 0 || !fits(rowsUsed * k * operandBytes, config.ifmapBytes) : outer === 0 || !fits(m * k * operandBytes, config.ifmapBytes);
+        const loadB = rowFoldsOuter ? outer === 0 || !fits(k * n * operandBytes, config.filterBytes) : inner === 0 || !fits(k * colsUsed * operandBytes, config.filterBytes);
+        if (loadA) {
+          load += aSlice;
+          d.inputRead += aSlice;
         }
-        sequence.push({ rowsUsed, colsUsed, loadBytes: load, storeBytes: store });
+        if (loadB) {
+          load += bSlice;
+          d.weightRead += bSlice;
+        }
+        const out = rowsUsed * colsUsed * outputBytes * outputFactor;
+        store += out;
+        d.outputWrite += out;
+      } else {
+        // ws/is: the stationary tile is distinct per fold; the streamed operand is a slice along
+        // the reduction (row) fold; partial sums belong to the column fold.
+        const stationaryIsWeight = dataflow === 'ws';
+        const stationary = rowsUsed * colsUsed * operandBytes * (stationaryIsWeight ? 1 : inputFactor);
+        const streamedSliceElems = rowsUsed * streamDim;
+        const streamedBytes = streamedSliceElems * operandBytes * (stationaryIsWeight ? inputFactor : 1);
+        const streamedCapacity = stationaryIsWeight ? config.ifmapBytes : config.filterBytes;
+        const loadStreamed = rowFoldsOuter
+          ? inner === 0 || !fits(streamedSliceElems * operandBytes, streamedCapacity)
+          : outer === 0 || !fits(rowDim * streamDim * operandBytes, streamedCapacity);
+        load += stationary;
+        if (stationaryIsWeight) d.weightRead += stationary;
+        else d.inputRead += stationary;
+        if (loadStreamed) {
+          load += streamedBytes;
+          if (stationaryIsWeight) d.inputRead += streamedBytes;
+          else d.weightRead += streamedBytes;
+        }
+        // Partial sums of this column fold: kept on chip across the reduction loop if they fit.
+        const partialElems = colsUsed * streamDim;
+        const partialFootprint = rowFoldsOuter ? colDim * streamDim * accBytes : partialElems * accBytes;
+        const spill = rowFolds > 1 && !fits(partialFootprint, config.ofmapBytes);
+        const lastReduction = rf === rowFolds - 1;
+        if (spill && rf > 0) {
+          load += partialElems * accBytes;
+          d.partialRead += partialElems * accBytes;
+        }
+        if (lastReduction) {
+          const out = partialElems * outputBytes * outputFactor;
+          store += out;
+          d.outputWrite += out;
+        } else if (spill) {
+          store += partialElems * accBytes;
+          d.partialWrite += partialElems * accBytes;
+        }
       }
+      for (const key of Object.keys(d) as Array<keyof DramTraffic>) dram[key] += d[key] * count;
+      sequence.push({ count, rowsUsed, colsUsed, loadBytes: load, storeBytes: store });
+    };
+    for (let outer = 0; outer < outerCount; outer++) {
+      visit(outer, 0, 1);
+      if (innerCount > 2) visit(outer, 1, innerCount - 2);
+      if (innerCount > 1) visit(outer, innerCount - 1, 1);
     }
     return { folds: sequence, dram };
   };
@@ -222,8 +232,8 @@ export function mapOperator(config: SystolicConfig, op: GemmOperator): SystolicM
   for (let b = 0; b < op.batch; b++) {
     for (const fold of chosen.folds) {
       const last = runs[runs.length - 1];
-      if (last && last.loadBytes === fold.loadBytes && last.storeBytes === fold.storeBytes && last.computeCycles === perFold) last.count++;
-      else runs.push({ count: 1, loadBytes: fold.loadBytes, computeCycles: perFold, storeBytes: fold.storeBytes });
+      if (last && last.loadBytes === fold.loadBytes && last.storeBytes === fold.storeBytes && last.computeCycles === perFold) last.count += fold.count;
+      else runs.push({ count: fold.count, loadBytes: fold.loadBytes, computeCycles: perFold, storeBytes: fold.storeBytes });
     }
   }
   const dram = { ...chosen.dram };

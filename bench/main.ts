@@ -6,6 +6,7 @@ import { loadArchFile, loadWorkloadFile } from '../src/io/files.js';
 import { loadArchText } from '../src/spec/load-arch.js';
 import { loadWorkloadText } from '../src/spec/load-workload.js';
 import type { ArchSpec, SimulateOptions, Workload } from '../src/core/types.js';
+import { benchSweeps } from './sweep.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -58,3 +59,6 @@ const resnet = loadWorkloadFile(join(ROOT, 'workloads', 'resnet18.yaml'));
 const perLayer = time('  ResNet-18 analytical, per operator', () => simulate(tpu, resnet, { engine: 'analytical' })) / resnet.operators.length;
 console.log(`  => analytical path: ${format(perLayer)} per layer`);
 time('  load + simulate ResNet-18 on TPU v1 from files', () => simulate(loadArchFile(join(ROOT, 'arch', 'tpu-v1.yaml')), loadWorkloadFile(join(ROOT, 'workloads', 'resnet18.yaml'))));
+
+console.log('\nSweeps (--jobs 2):');
+await benchSweeps();

@@ -2,9 +2,9 @@
 // InputError: one clear message with file:line:col, exit code 2, never a stack trace.
 
 import { Command, CommanderError, Option } from 'commander';
-import { readdirSync, existsSync } from 'node:fs';
-import { join, resolve, basename, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, basename } from 'node:path';
+import { presetNames, resolvePresetPath } from './presets.js';
+import { registerSweepCommands } from './sweep-command.js';
 import { InputError, formatIssue, didYouMean, inputError } from '../spec/errors.js';
 import { FAMILIES, findFamily } from '../families/registry.js';
 import { describeType, defaultText, SI_UNIT } from '../spec/params.js';
@@ -18,7 +18,6 @@ import { compare } from '../core/compare.js';
 import { renderCompare, type CompareFormat } from '../report/compare-report.js';
 import { parseFormatName } from '../sparsity/index.js';
 
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const VERSION = '0.1.0';
 
 function parseSeed(value: string): number {
@@ -39,26 +38,6 @@ interface RunFlags {
   engine: SimulateOptions['engine'];
   convention: SimulateOptions['convention'];
   sparsityMode: SimulateOptions['sparsityMode'];
-}
-
-/** Finds a preset by path or by bare name in the bundled arch/ or workloads/ folder. */
-export function resolvePresetPath(value: string, folder: 'arch' | 'workloads'): string {
-  if (existsSync(value)) return resolve(value);
-  for (const extension of ['', '.yaml', '.yml', '.json']) {
-    const candidate = join(PACKAGE_ROOT, folder, `${value}${extension}`);
-    if (existsSync(candidate)) return candidate;
-  }
-  const names = presetNames(folder);
-  throw inputError({ file: value, keyPath: folder === 'arch' ? '--arch' : '--workload', message: `no such file or bundled preset`, expected: `a file path or one of ${names.join(', ')}`, hint: didYouMean(basename(value).replace(/\.(ya?ml|json)$/, ''), names) });
-}
-
-function presetNames(folder: 'arch' | 'workloads'): string[] {
-  const dir = join(PACKAGE_ROOT, folder);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => /\.(ya?ml|json)$/.test(f))
-    .map((f) => f.replace(/\.(ya?ml|json)$/, ''))
-    .sort();
 }
 
 function emit(content: string, out: string | undefined, quiet: boolean | undefined): void {
@@ -263,6 +242,7 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no log lines')
     .action(importScaleSim);
 
+  registerSweepCommands(program);
   return program;
 }
 

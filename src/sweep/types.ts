@@ -48,10 +48,27 @@ export interface SweepRun {
   seed: number;
   engine: 'event' | 'analytical';
   /** The swept axes in order; the point list is their product (grid) or a seeded sample. */
-  axes: Array<{ path: string; values: Array<number | string | boolean> }>;
+  axes: Array<{
+    path: string;
+    values: Array<number | string | boolean>;
+    /** The values as written into the spec (e.g. `17 GB/s`), present when any differs from `values`. */
+    written?: Array<number | string | boolean>;
+  }>;
   sampling: { kind: 'grid' | 'random' | 'latin-hypercube'; count?: number };
   constraints: string[];
   totalPoints: number;
   /** Present when the run is one shard of a larger sweep (`--shard i/N`). */
   shard?: { index: number; count: number };
+  /** Fingerprint (16 hex) of everything that decides the point list and each point (not the shard). */
+  runId?: string;
+  convention?: 'accsim' | 'scalesim';
+  sparsityMode?: 'statistical' | 'concrete';
+  /** Sampled points (design points × workloads) dropped by constraints; never written. */
+  skippedByConstraints?: number;
+  /** Set when points.jsonl holds every point of the run (or shard), sorted by index. */
+  completedAt?: string;
+  /** Points by status in the completed points.jsonl. */
+  counts?: { ok: number; error: number };
+  /** On a run made by `accsim merge`: the merged directories. */
+  mergedFrom?: string[];
 }

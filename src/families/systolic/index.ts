@@ -8,6 +8,7 @@ import { DATATYPE_BITS, isGemmLike } from '../../core/types.js';
 import { analyticalPipeline, simulatePipeline, type PipelineSpec } from '../../core/engine/pipeline.js';
 import { energyOf, macEnergyJ, sramEnergyPerByteJ, type EnergyTable } from '../../core/energy-tables.js';
 import { inputError } from '../../spec/errors.js';
+import { operandView } from '../../core/operand-sparsity.js';
 import { SYSTOLIC_PARAMS, SYSTOLIC_STATS } from './params.js';
 import { mapOperator, type SystolicConfig, type SystolicMapping } from './mapping.js';
 import { scaleSimV2Layer, type ScaleSimLayerReport } from './scalesim-v2.js';
@@ -26,6 +27,8 @@ function configure(arch: ArchSpec): SystolicConfig {
     ofmapBytes: v['memory.ofmap_sram.capacity'] as number,
     doubleBuffered: v['memory.double_buffered'] as boolean,
     activationsOnChip: v['memory.activations_on_chip'] as boolean,
+    zeroHandling: v['compute.zero_handling'] as SystolicConfig['zeroHandling'],
+    compressedOperands: v['memory.compressed_operands'] as boolean,
     dramBytesPerSecond: v['memory.dram.bandwidth'] as number,
     dramBandwidthMode: v['memory.dram.bandwidth_mode'] as SystolicConfig['dramBandwidthMode'],
     dramTechnology: v['memory.dram.technology'] as SystolicConfig['dramTechnology'],
@@ -205,9 +208,18 @@ function simulateOperator(config: SystolicConfig, operator: Operator, context: F
   if (!isGemmLike(operator)) throw new Error(`systolic family cannot simulate ${operator.kind}`);
   const op = operator;
   const { options, energy } = context;
-  const mapping = mapOperator(config, op);
+  // Sparse operands: compressed bytes (values + metadata) when the machine keeps them compressed;
+  // zero MACs are gated (energy) or computed (dense); the array's time slots never change.
+  const weight = operandView(op, 'weight', options, context.masks);
+  const input = operandView(op, 'input', options, context.masks);
+  const scale = config.compressedOperands
+    ? { weight: weight.storage.bytes / weight.denseBytes, input: input.storage.bytes / input.denseBytes }
+    : { weight: 1, input: 1 };
+  const mapping = mapOperator(config, op, scale);
   const counts = options.convention === 'scalesim' ? countScaleSim(config, op) : countNative(config, op, mapping, options.engine);
   const macs = op.m * op.n * op.k * op.batch;
+  const effectualMacs = macs * weight.density * input.density;
+  const gatedMacs = config.zeroHandling === 'gating' ? macs - effectualMacs : 0;
   const peak = config.rows * config.cols;
   const { sramBytes, dramBytes } = counts;
 
@@ -225,7 +237,8 @@ function simulateOperator(config: SystolicConfig, operator: Operator, context: F
   const perByte = (capacity: number) => sramEnergyPerByteJ(energy, capacity);
   const dramPerByte = dramEnergyPerByte(energy, config);
   const actions: ActionCount[] = [
-    { component: 'array', action: `mac.${op.dtype}`, count: macs, energyPerActionJ: macEnergyJ(energy, op.dtype) },
+    { component: 'array', action: `mac.${op.dtype}`, count: macs - gatedMacs, energyPerActionJ: macEnergyJ(energy, op.dtype) },
+    { component: 'array', action: 'gated MAC', count: gatedMacs, energyPerActionJ: energyOf(energy, 'gate.mac') },
     { component: 'ifmap_sram', action: 'byte read', count: memory.ifmap_sram.readBytes, energyPerActionJ: perByte(config.ifmapBytes) },
     { component: 'ifmap_sram', action: 'byte written', count: memory.ifmap_sram.writeBytes, energyPerActionJ: perByte(config.ifmapBytes) },
     { component: 'filter_sram', action: 'byte read', count: memory.filter_sram.readBytes, energyPerActionJ: perByte(config.filterBytes) },
@@ -257,6 +270,9 @@ function simulateOperator(config: SystolicConfig, operator: Operator, context: F
     computeUtilization: counts.computeCycles > 0 ? macs / (peak * counts.computeCycles) : 0,
     requiredDramBytesPerCycle: counts.computeCycles > 0 ? dramBytesTotal / counts.computeCycles : 0,
     loopOrderRowFoldsOuter: mapping.rowFoldsOuter ? 1 : 0,
+    gatedMacs,
+    weightStorageRatio: scale.weight,
+    inputStorageRatio: scale.input,
   };
   if (counts.scalesim) {
     stats.scalesimOverallUtilPct = counts.scalesim.overallUtilPct;
@@ -267,13 +283,19 @@ function simulateOperator(config: SystolicConfig, operator: Operator, context: F
     cycles: counts.cycles,
     computeCycles: counts.computeCycles,
     stallCycles: counts.stallCycles,
-    macs: { dense: macs, issued: macs, effectual: macs },
+    macs: { dense: macs, issued: macs, effectual: effectualMacs },
     memory,
     actions,
     bounds,
     bottleneck,
     stats,
-    notes: [...mapping.notes, ...(options.convention === 'scalesim' ? [SCALESIM_NOTE] : [ENERGY_NOTE])],
+    notes: [
+      ...mapping.notes,
+      ...(options.convention === 'scalesim' ? [SCALESIM_NOTE] : [ENERGY_NOTE]),
+      ...(weight.pattern.kind !== 'dense' || input.pattern.kind !== 'dense'
+        ? [`sparsity: ${weight.mode} mode (seed ${options.seed}); zero MACs ${config.zeroHandling === 'gating' ? 'gated (no energy, same cycles)' : 'computed'}; operands moved ${config.compressedOperands ? 'in their storage format' : 'dense'}`]
+        : []),
+    ],
   };
 }
 

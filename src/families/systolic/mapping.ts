@@ -20,6 +20,8 @@ export interface SystolicConfig {
   ofmapBytes: number;
   doubleBuffered: boolean;
   activationsOnChip: boolean;
+  zeroHandling: 'dense' | 'gating';
+  compressedOperands: boolean;
   dramBytesPerSecond: number;
   dramBandwidthMode: 'fixed' | 'calc';
   dramTechnology: 'ddr' | 'hbm';
@@ -93,7 +95,13 @@ interface Fold {
   storeBytes: number;
 }
 
-export function mapOperator(config: SystolicConfig, op: GemmOperator): SystolicMapping {
+/** Bytes per element of each operand as stored (compressed formats shrink them; 1 = dense). */
+export interface OperandScale {
+  input: number;
+  weight: number;
+}
+
+export function mapOperator(config: SystolicConfig, op: GemmOperator, scale: OperandScale = { input: 1, weight: 1 }): SystolicMapping {
   const { rows, cols, dataflow } = config;
   const { rowDim, colDim, streamDim } = gemmDims(dataflow, op);
   const rowFolds = ceilDiv(rowDim, rows);
@@ -103,6 +111,9 @@ export function mapOperator(config: SystolicConfig, op: GemmOperator): SystolicM
   const mappingEfficiency = (rowDim * colDim) / (rowFolds * colFolds * rows * cols);
   const { m, n, k } = op;
   const operandBytes = DATATYPE_BITS[op.dtype] / 8;
+  // Stored bytes per element of each operand (format values + metadata, per dense element).
+  const inputBytes = operandBytes * scale.input;
+  const weightBytes = operandBytes * scale.weight;
   const outputBytes = DATATYPE_BITS[op.outputDtype] / 8;
   const accBytes = config.accumulatorBytes;
   const notes: string[] = [];
@@ -127,7 +138,7 @@ export function mapOperator(config: SystolicConfig, op: GemmOperator): SystolicM
 
   const residentActivations =
     config.activationsOnChip &&
-    fits(m * k * operandBytes * inputReuseFactor, config.ifmapBytes) &&
+    fits(m * k * inputBytes * inputReuseFactor, config.ifmapBytes) &&
     fits(m * n * outputBytes, config.ofmapBytes);
   if (residentActivations) notes.push('activations stay on chip between layers where input and output fit their buffers (memory.activations_on_chip): only weights cross DRAM');
   const inputFactor = residentActivations ? 0 : inputReuseFactor;
@@ -159,10 +170,10 @@ export function mapOperator(config: SystolicConfig, op: GemmOperator): SystolicM
       if (dataflow === 'os') {
         // A slice (rowsUsed × K) reused across the inner loop when row folds are outer, else the
         // whole A must stay resident to avoid re-reads; same for B with the roles swapped.
-        const aSlice = rowsUsed * k * operandBytes * inputFactor;
-        const bSlice = k * colsUsed * operandBytes;
-        const loadA = rowFoldsOuter ? inner === 0 || !fits(rowsUsed * k * operandBytes, config.ifmapBytes) : outer === 0 || !fits(m * k * operandBytes, config.ifmapBytes);
-        const loadB = rowFoldsOuter ? outer === 0 || !fits(k * n * operandBytes, config.filterBytes) : inner === 0 || !fits(k * colsUsed * operandBytes, config.filterBytes);
+        const aSlice = rowsUsed * k * inputBytes * inputFactor;
+        const bSlice = k * colsUsed * weightBytes;
+        const loadA = rowFoldsOuter ? inner === 0 || !fits(rowsUsed * k * inputBytes, config.ifmapBytes) : outer === 0 || !fits(m * k * inputBytes, config.ifmapBytes);
+        const loadB = rowFoldsOuter ? outer === 0 || !fits(k * n * weightBytes, config.filterBytes) : inner === 0 || !fits(k * colsUsed * weightBytes, config.filterBytes);
         if (loadA) {
           load += aSlice;
           d.inputRead += aSlice;
@@ -178,13 +189,15 @@ export function mapOperator(config: SystolicConfig, op: GemmOperator): SystolicM
         // ws/is: the stationary tile is distinct per fold; the streamed operand is a slice along
         // the reduction (row) fold; partial sums belong to the column fold.
         const stationaryIsWeight = dataflow === 'ws';
-        const stationary = rowsUsed * colsUsed * operandBytes * (stationaryIsWeight ? 1 : inputFactor);
+        const stationaryBytes = stationaryIsWeight ? weightBytes : inputBytes;
+        const streamedElementBytes = stationaryIsWeight ? inputBytes : weightBytes;
+        const stationary = rowsUsed * colsUsed * stationaryBytes * (stationaryIsWeight ? 1 : inputFactor);
         const streamedSliceElems = rowsUsed * streamDim;
-        const streamedBytes = streamedSliceElems * operandBytes * (stationaryIsWeight ? inputFactor : 1);
+        const streamedBytes = streamedSliceElems * streamedElementBytes * (stationaryIsWeight ? inputFactor : 1);
         const streamedCapacity = stationaryIsWeight ? config.ifmapBytes : config.filterBytes;
         const loadStreamed = rowFoldsOuter
-          ? inner === 0 || !fits(streamedSliceElems * operandBytes, streamedCapacity)
-          : outer === 0 || !fits(rowDim * streamDim * operandBytes, streamedCapacity);
+          ? inner === 0 || !fits(streamedSliceElems * streamedElementBytes, streamedCapacity)
+          : outer === 0 || !fits(rowDim * streamDim * streamedElementBytes, streamedCapacity);
         load += stationary;
         if (stationaryIsWeight) d.weightRead += stationary;
         else d.inputRead += stationary;

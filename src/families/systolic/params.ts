@@ -23,6 +23,14 @@ export const SYSTOLIC_PARAMS: readonly ParamDecl[] = [
     description: 'Width of partial sums kept in the output buffer and spilled to DRAM',
   },
   {
+    key: 'compute.zero_handling',
+    type: 'enum',
+    choices: ['dense', 'gating'],
+    default: 'dense',
+    description:
+      "What PEs do with a zero operand: 'dense' computes it like any value; 'gating' holds the multiplier still (no MAC energy, same cycles). A rigid systolic array cannot skip a MAC's time slot",
+  },
+  {
     key: 'compute.vector_lanes',
     type: 'integer',
     min: 1,
@@ -45,6 +53,13 @@ export const SYSTOLIC_PARAMS: readonly ParamDecl[] = [
     default: false,
     description:
       "A layer's input and output stay in the on-chip buffers between layers when they fit (e.g. TPU v1's Unified Buffer), so only weights cross DRAM",
+  },
+  {
+    key: 'memory.compressed_operands',
+    type: 'boolean',
+    default: false,
+    description:
+      "Sparse operands stay in their declared storage format in DRAM and SRAM (values + metadata bytes) and are expanded at the array edge; otherwise they move dense",
   },
   { key: 'memory.dram.bandwidth', type: 'quantity', dimension: 'bandwidth', positive: true, description: 'DRAM bandwidth shared by reads and writes' },
   {
@@ -70,5 +85,8 @@ export const SYSTOLIC_STATS: readonly StatDecl[] = [
   { key: 'computeUtilization', unit: 'fraction', description: 'MACs / (PEs × compute cycles): utilisation ignoring stalls' },
   { key: 'requiredDramBytesPerCycle', unit: 'B/cycle', description: 'DRAM bytes / compute cycles: the bandwidth that avoids stalls' },
   { key: 'loopOrderRowFoldsOuter', unit: 'bool', description: '1 if the mapper iterates row folds in the outer loop, 0 if column folds' },
+  { key: 'gatedMacs', unit: 'MAC', description: 'MACs with a zero operand that were gated (no energy)' },
+  { key: 'weightStorageRatio', unit: 'fraction', description: 'Stored weight bytes / dense weight bytes (1 unless operands are compressed)' },
+  { key: 'inputStorageRatio', unit: 'fraction', description: 'Stored input bytes / dense input bytes (1 unless operands are compressed)' },
   { key: 'vectorOperations', unit: 'operations', description: 'Element-wise operations run on the vector unit (element-wise operators only)' },
 ];

@@ -123,3 +123,59 @@ describe('systolic family', () => {
     expect(result.total.macs.dense).toBe(1_814_073_344); // 1.8 GMACs, He et al. Table 1 (1.8e9 FLOPs as multiply-adds)
   });
 });
+
+describe('systolic family with sparse operands', () => {
+  const sparseArch = (gating: boolean, compressed: boolean) =>
+    loadArchText(
+      `family: systolic
+clock: 1 GHz
+compute: { rows: 32, cols: 32, dataflow: ws, zero_handling: ${gating ? 'gating' : 'dense'} }
+memory:
+  compressed_operands: ${compressed}
+  ifmap_sram: { capacity: 64 KiB }
+  filter_sram: { capacity: 64 KiB }
+  ofmap_sram: { capacity: 64 KiB }
+  dram: { bandwidth: 2 GB/s }
+`,
+      'sparse.yaml',
+    );
+  const sparseGemm = (pattern: string, format: string) =>
+    loadWorkloadText(`name: s\noperators:\n  - { name: g, kind: gemm, m: 256, n: 512, k: 512, sparsity: { weight: { pattern: ${pattern}, format: '${format}' } } }\n`, 's.yaml');
+
+  it('0 % sparsity equals dense: same cycles, MACs and energy with the dense format', () => {
+    for (const [gating, compressed] of [[false, false], [true, true], [true, false]] as const) {
+      const a = sparseArch(gating, compressed);
+      const dense = simulate(a, gemm(256, 512, 512)).operators[0];
+      const zero = simulate(a, sparseGemm('{ kind: uniform, density: 1 }', 'dense')).operators[0];
+      expect(zero.cycles).toBe(dense.cycles);
+      expect(zero.macs).toEqual(dense.macs);
+      expect(zero.energy.totalJ).toBeCloseTo(dense.energy.totalJ, 18);
+    }
+  });
+
+  it('at density 1.0 every format does the dense compute; only metadata bytes are added', () => {
+    const a = sparseArch(true, true);
+    const dense = simulate(a, gemm(256, 512, 512)).operators[0];
+    for (const format of ['csr', 'coo', 'bitmap', 'rle', 'blocked-ell', 'tiled-csl']) {
+      const op = simulate(a, sparseGemm('{ kind: uniform, density: 1 }', format)).operators[0];
+      expect(op.computeCycles, format).toBe(dense.computeCycles);
+      expect(op.macs, format).toEqual(dense.macs);
+      expect(op.memory.dram.perTensor.weight.readBytes, format).toBeGreaterThan(dense.memory.dram.perTensor.weight.readBytes);
+    }
+  });
+
+  it('gating saves MAC energy in proportion to zeros but never time; compression saves DRAM bytes and time', () => {
+    const pattern = '{ kind: uniform, density: 0.25 }';
+    const plain = simulate(sparseArch(false, false), sparseGemm(pattern, 'bitmap')).operators[0];
+    const gated = simulate(sparseArch(true, false), sparseGemm(pattern, 'bitmap')).operators[0];
+    const compressed = simulate(sparseArch(true, true), sparseGemm(pattern, 'bitmap')).operators[0];
+    expect(gated.cycles).toBe(plain.cycles);
+    expect(gated.macs.effectual).toBeCloseTo(256 * 512 * 512 * 0.25, 6);
+    expect(gated.stats.gatedMacs).toBeCloseTo(256 * 512 * 512 * 0.75, 6);
+    expect(gated.energy.components.array / plain.energy.components.array).toBeCloseTo(0.25, 9);
+    // Bitmap at density 0.25 with 8-bit values: 1 bit + 0.25 × 8 bits = 3 bits per element.
+    expect(compressed.stats.weightStorageRatio).toBeCloseTo(3 / 8, 9);
+    expect(compressed.memory.dram.perTensor.weight.readBytes).toBeCloseTo(gated.memory.dram.perTensor.weight.readBytes * (3 / 8), 0);
+    expect(compressed.cycles).toBeLessThan(gated.cycles);
+  });
+});

@@ -1,0 +1,31 @@
+// Bundled presets: architecture and workload files shipped in arch/ and workloads/, found by path
+// or by bare name.
+
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { didYouMean, inputError } from '../spec/errors.js';
+
+/** The package root (dist/src/cli/ → three levels up). */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Finds a preset by path or by bare name in the bundled arch/ or workloads/ folder. */
+export function resolvePresetPath(value: string, folder: 'arch' | 'workloads'): string {
+  if (existsSync(value)) return resolve(value);
+  for (const extension of ['', '.yaml', '.yml', '.json']) {
+    const candidate = join(PACKAGE_ROOT, folder, `${value}${extension}`);
+    if (existsSync(candidate)) return candidate;
+  }
+  const names = presetNames(folder);
+  throw inputError({ file: value, keyPath: folder === 'arch' ? '--arch' : '--workload', message: `no such file or bundled preset`, expected: `a file path or one of ${names.join(', ')}`, hint: didYouMean(basename(value).replace(/\.(ya?ml|json)$/, ''), names) });
+}
+
+export function presetNames(folder: 'arch' | 'workloads'): string[] {
+  const dir = join(PACKAGE_ROOT, folder);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .map((f) => f.replace(/\.(ya?ml|json)$/, ''))
+    .sort();
+}
+

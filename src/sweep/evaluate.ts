@@ -1,0 +1,106 @@
+// Evaluates one sweep point: derive the variant specs (immer), validate them exactly as the loaders
+// validate a user's file, simulate, and reduce the Result to PointMetrics. Shared by the in-process
+// runner, the worker threads and the queue workers, so a point's JSONL line depends only on the
+// sweep definition and the point index — never on which process computed it.
+
+import { archFromTree } from '../spec/load-arch.js';
+import { workloadFromTree, type MatrixReader } from '../spec/load-workload.js';
+import { InputError } from '../spec/errors.js';
+import { readMatrixRelative } from '../io/files.js';
+import { simulate } from '../core/simulate.js';
+import type { ArchSpec, Result, SimulateOptions, Workload } from '../core/types.js';
+import { SWEEP_POINT_SCHEMA, type PointMetrics, type SweepPoint } from './types.js';
+import { baseTreeFromText, treeOfVariant, type BaseTree } from './spec-tree.js';
+import { applyAssignments, type Assignment } from './paths.js';
+import type { BaseFile, PointTask, SweepDefinition } from './plan.js';
+
+export interface EvaluatedPoint {
+  index: number;
+  /** The point's JSONL line, without the newline. */
+  line: string;
+  ok: boolean;
+}
+
+export interface EvaluatorOptions {
+  /** Testing aid: busy-free sleep per point so crash/kill tests can catch a sweep mid-way. */
+  pointDelayMs?: number;
+}
+
+export type Evaluator = (task: PointTask) => EvaluatedPoint;
+
+/** Matrix files are read relative to the base workload's real path, whatever the point's label. */
+function matrixReaderFor(base: BaseFile): MatrixReader {
+  return (path, from) => readMatrixRelative(path, { ...from, file: base.path });
+}
+
+export function createEvaluator(definition: SweepDefinition, options: EvaluatorOptions = {}): Evaluator {
+  const archBase = baseTreeFromText(definition.arch.text, definition.arch.file);
+  const workloadBases = definition.workloads.map((w) => baseTreeFromText(w.text, w.file));
+  const archAxes = definition.axes.map((a, i) => ({ axis: a, i })).filter(({ axis }) => axis.target.target === 'arch');
+  const workloadAxes = definition.axes.map((a, i) => ({ axis: a, i })).filter(({ axis }) => axis.target.target === 'workload');
+  // Without axes on a side, every point shares the base spec: validate it once.
+  const sharedArch = archAxes.length === 0 ? archFromTree(archBase.root, definition.arch.file) : undefined;
+  const sharedWorkloads = workloadAxes.length === 0 ? definition.workloads.map((w, i) => workloadFromTree(workloadBases[i].root, w.file, matrixReaderFor(w))) : undefined;
+  const simulateOptions: SimulateOptions = { engine: definition.engine, convention: definition.convention, seed: definition.seed, sparsityMode: definition.sparsityMode };
+  const sleeper = options.pointDelayMs ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+
+  const variant = (base: BaseTree, axes: typeof archAxes, task: PointTask) => {
+    const assignments: Assignment[] = axes.map(({ axis, i }) => ({ target: axis.target, value: axis.values[task.values[i]].spec }));
+    return treeOfVariant(base, applyAssignments(base.plain, assignments));
+  };
+
+  return (task) => {
+    if (sleeper) Atomics.wait(sleeper, 0, 0, options.pointDelayMs);
+    const workloadFile = definition.workloads[task.workload];
+    const params: SweepPoint['params'] = {};
+    definition.axes.forEach((axis, i) => {
+      params[axis.path] = axis.values[task.values[i]].param;
+    });
+    const label = (file: string) => `${file} [point ${task.index}]`;
+    let point: SweepPoint;
+    try {
+      const arch: ArchSpec = sharedArch ?? archFromTree(variant(archBase, archAxes, task), label(definition.arch.file));
+      const workload: Workload =
+        sharedWorkloads?.[task.workload] ?? workloadFromTree(variant(workloadBases[task.workload], workloadAxes, task), label(workloadFile.file), matrixReaderFor(workloadFile));
+      const result = simulate(arch, workload, simulateOptions);
+      point = { schema: SWEEP_POINT_SCHEMA, version: 1, index: task.index, params, workload: workloadFile.file, status: 'ok', metrics: pointMetrics(result, arch) };
+    } catch (error) {
+      // An invalid combination (or a model failure) is recorded, and the sweep goes on.
+      const message = error instanceof InputError ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`;
+      point = { schema: SWEEP_POINT_SCHEMA, version: 1, index: task.index, params, workload: workloadFile.file, status: 'error', error: message };
+    }
+    return { index: task.index, line: JSON.stringify(point), ok: point.status === 'ok' };
+  };
+}
+
+/** Level names treated as the outermost (off-chip) memory; otherwise the first level listed. */
+const OFF_CHIP = ['dram', 'hbm', 'ddr', 'lpddr', 'offchip', 'off_chip'];
+
+/**
+ * Scalar metrics of a Result. `macs` and `pJPerMac` are per dense-equivalent MAC; `dramBytes` is
+ * read + written at the off-chip level; `onChipBytes` sums the architecture's resolved capacity
+ * parameters (keys ending in `capacity`) except off-chip ones — an area proxy.
+ */
+export function pointMetrics(result: Result, arch: ArchSpec): PointMetrics {
+  const total = result.total;
+  const levels = Object.keys(total.memory);
+  const outer = levels.find((level) => OFF_CHIP.includes(level.toLowerCase())) ?? levels[0];
+  const dram = outer ? total.memory[outer] : undefined;
+  let onChipBytes = 0;
+  for (const [key, value] of Object.entries(arch.values)) {
+    if (typeof value === 'number' && /capacity$/.test(key) && !OFF_CHIP.some((level) => key.toLowerCase().split('.').includes(level))) onChipBytes += value;
+  }
+  return {
+    cycles: total.cycles,
+    seconds: total.seconds,
+    energyJ: total.energy.totalJ,
+    pJPerMac: total.pJPerMac.dense,
+    utilization: total.utilization,
+    macs: total.macs.dense,
+    dramBytes: dram ? dram.readBytes + dram.writeBytes : 0,
+    stallCycles: total.stallCycles,
+    peakMacsPerCycle: result.arch.peakMacsPerCycle,
+    onChipBytes,
+    bottleneck: total.bottleneck,
+  };
+}

@@ -5,6 +5,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { join, basename } from 'node:path';
 import { presetNames, resolvePresetPath } from './presets.js';
 import { registerSweepCommands } from './sweep-command.js';
+import { addReportCommand } from './report-command.js';
+import { writeReport } from '../report/report-writer.js';
+import { observationsFromResults } from '../report/charts/speedup.js';
 import { InputError, formatIssue, didYouMean, inputError } from '../spec/errors.js';
 import { FAMILIES, findFamily } from '../families/registry.js';
 import { describeType, defaultText, SI_UNIT } from '../spec/params.js';
@@ -29,6 +32,7 @@ function parseSeed(value: string): number {
 }
 
 interface RunFlags {
+  report?: string;
   arch: string;
   workload: string;
   format: OutputFormat;
@@ -49,16 +53,21 @@ function emit(content: string, out: string | undefined, quiet: boolean | undefin
   }
 }
 
-function runCommand(flags: RunFlags): void {
+async function runCommand(flags: RunFlags): Promise<void> {
   const started = performance.now();
   const arch = loadArchFile(resolvePresetPath(flags.arch, 'arch'));
   const workload = loadWorkloadFile(resolvePresetPath(flags.workload, 'workloads'));
   const result = simulate(arch, workload, { engine: flags.engine, convention: flags.convention, seed: flags.seed, sparsityMode: flags.sparsityMode });
   emit(render(result, flags.format), flags.out, flags.quiet);
+  if (flags.report) {
+    const written = await writeReport([result], flags.report);
+    if (!flags.quiet) process.stderr.write(`wrote report ${join(written.outDir, 'report.html')} (${written.files.length} files)\n`);
+  }
   if (!flags.quiet) process.stderr.write(`simulated ${workload.operators.length} operators in ${engineering((performance.now() - started) / 1000, 's')}\n`);
 }
 
 interface CompareFlags {
+  report?: string;
   arch: string;
   workload: string;
   formats: string;
@@ -80,7 +89,7 @@ function fractionFlag(value: string, flag: string): number {
   return number;
 }
 
-function compareCommand(flags: CompareFlags): void {
+async function compareCommand(flags: CompareFlags): Promise<void> {
   const started = performance.now();
   const archs = flags.arch.split(',').map((name) => loadArchFile(resolvePresetPath(name.trim(), 'arch')));
   const workload = loadWorkloadFile(resolvePresetPath(flags.workload, 'workloads'));
@@ -100,6 +109,17 @@ function compareCommand(flags: CompareFlags): void {
     breakEven: flags.breakEven,
   });
   emit(renderCompare(rows, flags.format), flags.out, flags.quiet);
+  if (flags.report) {
+    const speedup = {
+      kind: 'speedup' as const,
+      title: `Speedup vs dense: ${workload.name}`,
+      context: `weights at density ${density} (N:M formats use their own density)`,
+      observations: observationsFromResults(rows.map((row) => ({ result: row.result, format: row.format, sparsity: 1 - row.density, target: row.arch }))),
+    };
+    const inputs = [speedup, ...rows.map((row) => ({ kind: 'result' as const, result: row.result, label: `${row.arch} · ${row.format}` }))];
+    const written = await writeReport(inputs, flags.report);
+    if (!flags.quiet) process.stderr.write(`wrote report ${join(written.outDir, 'report.html')} (${written.files.length} files)\n`);
+  }
   if (!flags.quiet) process.stderr.write(`compared ${archs.length} targets × ${formats.length} formats in ${engineering((performance.now() - started) / 1000, 's')}\n`);
 }
 
@@ -204,6 +224,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--engine <engine>', 'event-driven pipeline or analytical bound').choices(['event', 'analytical']).default('event'))
     .addOption(new Option('--convention <convention>', "counting convention: accsim's own or SCALE-Sim v2's").choices(['accsim', 'scalesim']).default('accsim'))
     .addOption(new Option('--sparsity-mode <mode>', 'statistical (fast) or concrete (generated masks)').choices(['statistical', 'concrete']).default('statistical'))
+    .option('--report <dir>', 'also write an HTML/Markdown/CSV/PNG report to this folder')
     .option('-q, --quiet', 'no progress or log lines on stderr')
     .action((flags: RunFlags) => runCommand(flags));
 
@@ -222,6 +243,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--engine <engine>', 'event-driven pipeline or analytical bound').choices(['event', 'analytical']).default('event'))
     .addOption(new Option('--sparsity-mode <mode>', 'statistical (fast) or concrete (generated masks)').choices(['statistical', 'concrete']).default('statistical'))
     .option('--no-break-even', 'skip the break-even density search')
+    .option('--report <dir>', 'also write an HTML/Markdown/CSV/PNG report (speedup chart and per-run charts)')
     .option('-q, --quiet', 'no progress or log lines on stderr')
     .action((flags: CompareFlags) => compareCommand(flags));
 
@@ -243,6 +265,7 @@ export function buildProgram(): Command {
     .action(importScaleSim);
 
   registerSweepCommands(program);
+  addReportCommand(program);
   return program;
 }
 

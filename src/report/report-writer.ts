@@ -1,0 +1,546 @@
+// Design-review reports from saved Results and sweep runs: a format-neutral model (sections with
+// paragraphs, charts and tables) built from the inputs, written as a self-contained HTML page,
+// Markdown with PNG charts, CSV tables and PNG/SVG chart files. Reporters only read Results and
+// sweep points; they never recompute the model.
+//
+// Layout of <outDir>:
+//   report.html           self-contained (chart.js inlined, data inlined, no network)
+//   report.md             links charts/<id>.png and csv/<id>.csv relatively
+//   charts/<id>.png|svg   one file per chart
+//   csv/<id>.csv          one file per table and per chart's data
+// Outputs contain no timestamps, so regenerating from the same inputs gives the same bytes.
+
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { RESULT_SCHEMA, RESULT_VERSION, type Result } from '../core/types.js';
+import { SWEEP_POINT_SCHEMA, SWEEP_RUN_SCHEMA, type SweepPoint, type SweepRun } from '../sweep/types.js';
+import { inputError } from '../spec/errors.js';
+import { displayName, writeFileAtomic } from '../io/files.js';
+import { renderCsv } from './reporters.js';
+import { cycles, engineering, joules, percent, pJ, ratio, seconds } from './units.js';
+import type { ChartSpec } from './charts/spec.js';
+import { slug } from './charts/spec.js';
+import { memoryLevels, rooflineChart, rooflineData, type MacKind } from './charts/roofline.js';
+import { cycleBreakdownChart, energyBreakdownChart, layerTimeChart, operatorLabel, operatorTimeComparisonChart, resultLabel, totalsComparisonChart } from './charts/breakdown.js';
+import { speedupChart, speedupSeries, observationsFromPoints, type SpeedupObservation } from './charts/speedup.js';
+import { axisValues, heatmapChart, heatmapMatrix, type Aggregate } from './charts/heatmap.js';
+import { paretoChart } from './charts/pareto.js';
+import { METRICS, paramsText, paramValueLabel, type MetricName } from './charts/metrics.js';
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+export interface ResultInput {
+  kind: 'result';
+  result: Result;
+  /** Shown in headings and legends; default "<arch> × <workload>". */
+  label?: string;
+  /** Where it was read from, for the report's provenance line. */
+  source?: string;
+}
+
+export interface SweepInput {
+  kind: 'sweep';
+  run: SweepRun;
+  points: SweepPoint[];
+  label?: string;
+  source?: string;
+  /** Heatmap axes (default: the first two axes with several values) and metric (default seconds). */
+  heatmap?: { x: string; y: string; metric?: MetricName; aggregate?: Aggregate };
+  /** Pareto metrics (default seconds vs energyJ). */
+  pareto?: { x: MetricName; y: MetricName };
+  /** Notes from loading (e.g. a partial last line of points.jsonl). */
+  notes?: string[];
+}
+
+/** A speedup-vs-sparsity study assembled by the caller (e.g. examples.ts from several runs). */
+export interface SpeedupInput {
+  kind: 'speedup';
+  title: string;
+  /** Subtitle context, e.g. "OPT-30B decode, batch 8". */
+  context: string;
+  observations: SpeedupObservation[];
+  baselineFormat?: string;
+  notes?: string[];
+}
+
+export type ReportInput = ResultInput | SweepInput | SpeedupInput;
+
+export type ReportFormat = 'html' | 'md' | 'csv' | 'png' | 'svg';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'md', 'csv', 'png', 'svg'];
+export const DEFAULT_REPORT_FORMATS: readonly ReportFormat[] = ['html', 'md', 'csv', 'png'];
+
+export interface ReportOptions {
+  title?: string;
+  /** Paragraphs under the title. */
+  intro?: string[];
+  /** Which MACs the roofline counts (default issued: what the hardware executes). */
+  macKind?: MacKind;
+  /** PNG device pixels per CSS pixel (default 2). */
+  scale?: number;
+}
+
+function isResult(value: unknown): value is Result {
+  return typeof value === 'object' && value !== null && (value as Result).schema === RESULT_SCHEMA;
+}
+
+/** Accepts bare Results too, so `accsim run --report` can pass what simulate returned. */
+export function normaliseInputs(inputs: ReadonlyArray<ReportInput | Result>): ReportInput[] {
+  return inputs.map((input) => (isResult(input) ? { kind: 'result', result: input } : input));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading saved results
+
+function readJson(path: string, what: string): unknown {
+  const text = readFileSync(path, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw inputError({ file: displayName(path), keyPath: '', message: `${what} is not valid JSON (${(error as Error).message})` });
+  }
+}
+
+function checkResult(value: unknown, path: string): Result {
+  const r = value as Partial<Result>;
+  if (!r || typeof r !== 'object' || r.schema !== RESULT_SCHEMA) {
+    throw inputError({ file: displayName(path), keyPath: 'schema', message: 'not an accsim Result', expected: `"schema": "${RESULT_SCHEMA}" (write one with accsim run -f json -o FILE.json)` });
+  }
+  if (r.version !== RESULT_VERSION) {
+    throw inputError({ file: displayName(path), keyPath: 'version', message: `Result version ${String(r.version)} is not supported`, expected: `version ${RESULT_VERSION}` });
+  }
+  if (!Array.isArray(r.operators) || !r.total || !r.arch) {
+    throw inputError({ file: displayName(path), keyPath: '', message: 'Result is missing operators, total or arch' });
+  }
+  return value as Result;
+}
+
+/** Reads results/<run>/run.json and points.jsonl. A partial last line (a sweep still writing) is skipped with a note. */
+export function loadSweepDir(dir: string): SweepInput {
+  const runPath = join(dir, 'run.json');
+  const run = readJson(runPath, 'sweep run.json') as SweepRun;
+  if (!run || run.schema !== SWEEP_RUN_SCHEMA) {
+    throw inputError({ file: displayName(runPath), keyPath: 'schema', message: 'not an accsim sweep run', expected: `"schema": "${SWEEP_RUN_SCHEMA}"` });
+  }
+  const pointsPath = join(dir, 'points.jsonl');
+  if (!existsSync(pointsPath)) throw inputError({ file: displayName(pointsPath), keyPath: '', message: 'sweep has no points.jsonl' });
+  const text = readFileSync(pointsPath, 'utf8');
+  const lines = text.split('\n');
+  const points: SweepPoint[] = [];
+  const notes: string[] = [];
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    let value: SweepPoint;
+    try {
+      value = JSON.parse(line) as SweepPoint;
+    } catch (error) {
+      const last = i === lines.length - 1; // no trailing newline: still being written
+      if (last) {
+        notes.push(`points.jsonl line ${i + 1} is incomplete (the sweep may still be running) and was skipped.`);
+        return;
+      }
+      throw inputError({ file: displayName(pointsPath), position: { line: i + 1, column: 1 }, keyPath: '', message: `not valid JSON (${(error as Error).message})` });
+    }
+    if (value.schema !== SWEEP_POINT_SCHEMA) {
+      throw inputError({ file: displayName(pointsPath), position: { line: i + 1, column: 1 }, keyPath: 'schema', message: 'not a sweep point', expected: `"schema": "${SWEEP_POINT_SCHEMA}"` });
+    }
+    points.push(value);
+  });
+  points.sort((a, b) => a.index - b.index);
+  return { kind: 'sweep', run, points, source: displayName(dir), label: basename(resolve(dir)), notes };
+}
+
+/**
+ * Result JSON files and sweep directories → report inputs. A directory is a sweep if it holds
+ * run.json; otherwise its *.json Results and sweep subdirectories are taken, sorted by name.
+ */
+export function loadReportInputs(paths: string[]): ReportInput[] {
+  const inputs: ReportInput[] = [];
+  for (const path of paths) {
+    if (!existsSync(path)) throw inputError({ file: path, keyPath: '', message: 'no such file or directory', expected: 'a Result JSON file (accsim run -f json -o FILE) or a sweep results directory' });
+    if (statSync(path).isDirectory()) {
+      if (existsSync(join(path, 'run.json'))) {
+        inputs.push(loadSweepDir(path));
+        continue;
+      }
+      const found: ReportInput[] = [];
+      for (const entry of readdirSync(path).sort()) {
+        const full = join(path, entry);
+        if (statSync(full).isDirectory() && existsSync(join(full, 'run.json'))) found.push(loadSweepDir(full));
+        else if (entry.endsWith('.json')) {
+          const value = readJson(full, 'file');
+          if (isResult(value)) found.push({ kind: 'result', result: checkResult(value, full), source: displayName(full) });
+        }
+      }
+      if (!found.length) throw inputError({ file: displayName(path), keyPath: '', message: 'directory holds no Result JSON files and no sweep runs', expected: 'run.json + points.jsonl, or *.json Results' });
+      inputs.push(...found);
+      continue;
+    }
+    const value = readJson(path, 'file');
+    if ((value as SweepRun)?.schema === SWEEP_RUN_SCHEMA) inputs.push(loadSweepDir(resolve(path, '..')));
+    else inputs.push({ kind: 'result', result: checkResult(value, path), source: displayName(path) });
+  }
+  return inputs;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report model
+
+export interface ReportTable {
+  /** File-name-safe id (csv/<id>.csv), unique within the report. */
+  id: string;
+  title: string;
+  headers: string[];
+  /** Per column: numbers right-aligned. */
+  align: Array<'left' | 'right'>;
+  /** Human-readable cells (engineering notation with units). */
+  rows: string[][];
+  /** The CSV (raw SI numbers). */
+  csv: string;
+}
+
+export interface ReportSection {
+  id: string;
+  title: string;
+  paragraphs: string[];
+  charts: ChartSpec[];
+  tables: ReportTable[];
+  notes: string[];
+}
+
+export interface ReportModel {
+  title: string;
+  intro: string[];
+  /** Input files, for provenance. */
+  sources: string[];
+  sections: ReportSection[];
+}
+
+function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function toCsv(headers: string[], rows: Array<Array<string | number | null | undefined>>): string {
+  return [headers, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+}
+
+class Ids {
+  private used = new Set<string>();
+  take(text: string): string {
+    const base = slug(text);
+    let id = base;
+    for (let n = 2; this.used.has(id); n++) id = `${base}-${n}`;
+    this.used.add(id);
+    return id;
+  }
+}
+
+function labelled(inputs: ReportInput[]): Array<ResultInput & { label: string }> {
+  const results = inputs.filter((i): i is ResultInput => i.kind === 'result');
+  // Several targets on one workload: the architecture name says it all.
+  const oneWorkload = results.length > 1 && new Set(results.map((r) => r.result.workload.hash)).size === 1;
+  const base = results.map((r) => r.label ?? (oneWorkload ? r.result.arch.name : resultLabel(r.result)));
+  return results.map((r, i) => {
+    const same = base.filter((b) => b === base[i]).length;
+    const nth = base.slice(0, i).filter((b) => b === base[i]).length + 1;
+    return { ...r, label: same > 1 ? `${base[i]} (${nth})` : base[i] };
+  });
+}
+
+function summaryTable(items: Array<ResultInput & { label: string }>, ids: Ids): ReportTable {
+  const first = items[0]?.result;
+  const withSpeedup = items.length > 1;
+  const headers = ['result', 'architecture', 'workload', 'cycles', 'time', 'energy', 'pJ/MAC', 'util', 'bottleneck', ...(withSpeedup ? [`speedup vs ${items[0].result.arch.name}`] : [])];
+  const speedupOf = (r: Result) => (first && r.workload.hash === first.workload.hash && r.total.seconds > 0 ? first.total.seconds / r.total.seconds : null);
+  const rows = items.map(({ label, result: r }) => [
+    label,
+    `${r.arch.name} (${r.arch.family})`,
+    r.workload.name,
+    cycles(r.total.cycles),
+    seconds(r.total.seconds),
+    joules(r.total.energy.totalJ),
+    pJ(r.total.pJPerMac.dense),
+    percent(r.total.utilization),
+    r.total.bottleneck,
+    ...(withSpeedup ? [speedupOf(r) === null ? 'n/a (other workload)' : ratio(speedupOf(r)!)] : []),
+  ]);
+  const csv = toCsv(
+    ['result', 'arch', 'family', 'workload', 'cycles', 'seconds_s', 'energy_J', 'pJ_per_dense_MAC', 'pJ_per_effectual_MAC', 'utilization', 'bottleneck', 'speedup_vs_first'],
+    items.map(({ label, result: r }) => [label, r.arch.name, r.arch.family, r.workload.name, r.total.cycles, r.total.seconds, r.total.energy.totalJ, r.total.pJPerMac.dense, r.total.pJPerMac.effectual, r.total.utilization, r.total.bottleneck, speedupOf(r)]),
+  );
+  return { id: ids.take('summary'), title: 'Summary', headers, align: headers.map((_, i) => (i >= 3 && i !== 8 ? 'right' : 'left')), rows, csv };
+}
+
+function operatorTable(sectionId: string, label: string, result: Result, ids: Ids): ReportTable {
+  const headers = ['operator', 'cycles', 'stalled', 'time', 'util', 'MACs', 'energy', 'pJ/MAC', 'bottleneck'];
+  const row = (name: string, x: { cycles: number; stallCycles: number; seconds: number; utilization: number; macs: { dense: number }; energy: { totalJ: number }; pJPerMac: { dense: number }; bottleneck: string }) => [
+    name,
+    cycles(x.cycles),
+    x.cycles > 0 ? percent(x.stallCycles / x.cycles) : '–',
+    seconds(x.seconds),
+    percent(x.utilization),
+    engineering(x.macs.dense, 'MAC'),
+    joules(x.energy.totalJ),
+    pJ(x.pJPerMac.dense),
+    x.bottleneck,
+  ];
+  const rows = [...result.operators.map((op) => row(operatorLabel(op), op)), row('TOTAL', result.total)];
+  return { id: ids.take(`${sectionId} operators`), title: `Per operator — ${label}`, headers, align: headers.map((_, i) => (i === 0 || i === 8 ? 'left' : 'right')), rows, csv: renderCsv(result) };
+}
+
+function resultSection(item: ResultInput & { label: string }, ids: Ids, options: ReportOptions): ReportSection {
+  const r = item.result;
+  const id = ids.take(item.label.replace(/\s*\([^)]*\)/g, ''));
+  const t = r.total;
+  const paragraphs = [
+    `${r.arch.name} (${r.arch.family}, ${engineering(r.arch.clockHz, 'Hz')}, ${r.arch.peakMacsPerCycle} MAC/cycle; ${r.arch.file}, hash ${r.arch.hash}) running ${r.workload.name} (${r.workload.file}, hash ${r.workload.hash}).`,
+    `Engine ${r.options.engine}, convention ${r.options.convention}, sparsity model ${r.options.sparsityMode}, seed ${r.options.seed}.`,
+    `Total ${cycles(t.cycles)} = ${seconds(t.seconds)} (${percent(t.cycles > 0 ? t.stallCycles / t.cycles : 0)} stalled), ${engineering(t.macs.dense, 'MAC')} dense-equivalent, ${joules(t.energy.totalJ)}, ${pJ(t.pJPerMac.dense)} per dense-equivalent MAC (${pJ(t.pJPerMac.effectual)} per effectual MAC), utilisation ${percent(t.utilization)}; the bottleneck over most cycles is ${t.bottleneck}.`,
+  ];
+  const charts: ChartSpec[] = [layerTimeChart(r, ids.take(`${id} time`)), cycleBreakdownChart(r, ids.take(`${id} cycles`)), energyBreakdownChart(r, ids.take(`${id} energy`))];
+  for (const level of memoryLevels(r)) charts.push(rooflineChart(rooflineData(r, level, options.macKind ?? 'issued'), ids.take(`${id} roofline ${level}`), item.label));
+  return { id, title: item.label, paragraphs, charts, tables: [operatorTable(id, item.label, r, ids)], notes: [...r.notes] };
+}
+
+function comparisonSection(items: Array<ResultInput & { label: string }>, ids: Ids): ReportSection {
+  const id = ids.take('comparison');
+  const charts = [totalsComparisonChart(items, ids.take('comparison totals'))];
+  const names = (r: Result) => new Set(r.operators.map((op) => op.name));
+  const shared = [...names(items[0].result)].filter((n) => items.every((i) => names(i.result).has(n)));
+  const notes: string[] = [];
+  if (shared.length) charts.push(operatorTimeComparisonChart(items, ids.take('comparison operators')));
+  else notes.push('The results share no operator names, so there is no per-operator comparison.');
+  const workloads = new Set(items.map((i) => i.result.workload.hash));
+  if (workloads.size > 1) notes.push('The results run different workloads (different content hashes): totals compare whole runs, not the same work.');
+  return { id, title: 'Comparison', paragraphs: [`${items.length} results side by side; ratios are relative to ${items[0].label}.`], charts, tables: [], notes };
+}
+
+function speedupSection(input: SpeedupInput, ids: Ids): ReportSection {
+  const id = ids.take(input.title);
+  const baseline = input.baselineFormat ?? 'dense';
+  const { series, notes } = speedupSeries(input.observations, baseline);
+  const chart = speedupChart(series, ids.take(`${id} chart`), input.context, baseline, notes);
+  const headers = ['target', 'format', 'sparsity', 'time', `${baseline} time`, 'speedup'];
+  const rows = series.flatMap((s) => s.points.map((p) => [s.target || '–', s.format, percent(p.sparsity), seconds(p.seconds), seconds(p.baselineSeconds), ratio(p.speedup)]));
+  const table: ReportTable = { id: ids.take(`${id} table`), title: `Speedup over ${baseline}`, headers, align: ['left', 'left', 'right', 'right', 'right', 'right'], rows, csv: toCsv(chart.table.headers, chart.table.rows) };
+  return { id, title: input.title, paragraphs: [], charts: [chart], tables: [table], notes: [...(input.notes ?? [])] };
+}
+
+/** Sweep axes that matter: those whose points take at least two values. */
+function variedAxes(input: SweepInput): string[] {
+  const names = input.run.axes.map((a) => a.path);
+  for (const p of input.points) for (const k of Object.keys(p.params)) if (!names.includes(k)) names.push(k);
+  return names.filter((n) => axisValues(input.points, n).length > 1);
+}
+
+/** Axis values as the sweep file wrote them ("17 GB/s") when the run recorded that, else a guess. */
+function writtenLabels(run: SweepRun): (param: string, value: number | string | boolean) => string {
+  return (param, value) => {
+    const axis = run.axes.find((a) => a.path === param) as (SweepRun['axes'][number] & { written?: Array<number | string | boolean> }) | undefined;
+    const i = axis?.written ? axis.values.indexOf(value) : -1;
+    return i >= 0 && axis!.written![i] !== undefined ? String(axis!.written![i]) : paramValueLabel(param, value);
+  };
+}
+
+function sweepSection(input: SweepInput, ids: Ids): ReportSection {
+  const run = input.run;
+  const label = input.label ?? `sweep of ${run.arch.file}`;
+  const id = ids.take(`sweep ${label}`);
+  const ok = input.points.filter((p) => p.status === 'ok' && p.metrics);
+  const failed = input.points.length - ok.length;
+  const order = run.axes.map((a) => a.path);
+  const context = `sweep ${label} (${run.arch.file})`;
+  const paragraphs = [
+    `Sweep of ${run.arch.file} over ${run.workloads.map((w) => w.file).join(', ')}: ${run.axes.map((a) => `${a.path} (${a.values.length} values)`).join(', ')}; ${run.sampling.kind} sampling, ${run.totalPoints} points in the run${run.shard ? ` (shard ${run.shard.index + 1}/${run.shard.count})` : ''}, ${input.points.length} in points.jsonl (${ok.length} ok, ${failed} failed). Engine ${run.engine}, seed ${run.seed}, accsim ${run.toolVersion}.`,
+  ];
+  const notes = [...(input.notes ?? [])];
+  if (run.constraints.length) notes.push(`Constraints: ${run.constraints.join('; ')}.`);
+  const charts: ChartSpec[] = [];
+  const tables: ReportTable[] = [];
+
+  const varied = variedAxes(input);
+  const hm = input.heatmap ?? (varied.length >= 2 ? { x: varied[0], y: varied[1] } : undefined);
+  if (hm) {
+    for (const metric of hm.metric ? [hm.metric] : (['seconds', 'energyJ'] as MetricName[])) {
+      const matrix = heatmapMatrix(ok, hm.x, hm.y, metric, hm.aggregate ?? 'min');
+      charts.push(heatmapChart(matrix, ids.take(`${id} heatmap ${metric}`), context, writtenLabels(run)));
+    }
+  } else {
+    notes.push('No heatmap: fewer than two swept parameters take several values.');
+  }
+
+  const pm = input.pareto ?? { x: 'seconds' as MetricName, y: 'energyJ' as MetricName };
+  if (ok.length) {
+    const { chart, front } = paretoChart(ok, ids.take(`${id} pareto`), { x: pm.x, y: pm.y, paramOrder: order, context });
+    charts.push(chart);
+    const headers = ['index', 'parameters', 'workload', 'time', 'energy', 'pJ/MAC', 'util', 'bottleneck'];
+    tables.push({
+      id: ids.take(`${id} pareto front`),
+      title: `Pareto-optimal design points (${METRICS[pm.x].label} vs ${METRICS[pm.y].label})`,
+      headers,
+      align: ['right', 'left', 'left', 'right', 'right', 'right', 'right', 'left'],
+      rows: front.map((p) => [String(p.index), paramsText(p, order), p.workload, seconds(p.metrics!.seconds), joules(p.metrics!.energyJ), pJ(p.metrics!.pJPerMac), percent(p.metrics!.utilization), p.metrics!.bottleneck]),
+      csv: toCsv(chart.table.headers, chart.table.rows.filter((row) => row[row.length - 1] === 1)),
+    });
+  }
+
+  // Speedup vs sparsity when the sweep has a sparsity (or density) axis and a format axis.
+  const sparsityAxis = varied.find((a) => /sparsity/i.test(a)) ?? varied.find((a) => /density/i.test(a));
+  const formatAxis = varied.find((a) => /format/i.test(a));
+  if (sparsityAxis && formatAxis) {
+    const others = varied.filter((a) => a !== sparsityAxis && a !== formatAxis);
+    const withTarget = ok.map((p) => ({ ...p, params: { ...p.params, __target: others.map((a) => `${a}=${String(p.params[a])}`).join(', ') } }));
+    const targets = new Set(withTarget.map((p) => p.params.__target));
+    if (targets.size <= 6) {
+      const observations = observationsFromPoints(withTarget, { sparsityParam: sparsityAxis, isDensity: !/sparsity/i.test(sparsityAxis), formatParam: formatAxis, targetParam: '__target' });
+      const { series, notes: sNotes } = speedupSeries(observations, 'dense');
+      if (series.length) charts.push(speedupChart(series, ids.take(`${id} speedup`), context, 'dense', sNotes));
+    } else {
+      notes.push(`No speedup chart: ${targets.size} combinations of the other swept parameters would give too many series.`);
+    }
+  }
+
+  const paramNames = [...new Set([...order, ...input.points.flatMap((p) => Object.keys(p.params))])];
+  const metricNames = Object.keys(METRICS) as MetricName[];
+  tables.push({
+    id: ids.take(`${id} points`),
+    title: 'All design points',
+    headers: [],
+    align: [],
+    rows: [],
+    csv: toCsv(
+      ['index', ...paramNames, 'workload', 'status', ...metricNames.map((m) => m), 'bottleneck', 'error'],
+      input.points.map((p) => [p.index, ...paramNames.map((n) => (p.params[n] === undefined ? null : String(p.params[n]))), p.workload, p.status, ...metricNames.map((m) => p.metrics?.[m] ?? null), p.metrics?.bottleneck ?? null, p.error ?? null]),
+    ),
+  });
+  return { id, title: `Sweep: ${label}`, paragraphs, charts, tables, notes };
+}
+
+export function buildReport(rawInputs: ReadonlyArray<ReportInput | Result>, options: ReportOptions = {}): ReportModel {
+  const inputs = normaliseInputs(rawInputs);
+  if (!inputs.length) throw inputError({ file: '<command line>', keyPath: 'report', message: 'nothing to report', expected: 'at least one Result JSON file or sweep directory' });
+  const ids = new Ids();
+  const results = labelled(inputs);
+  const sections: ReportSection[] = [];
+  if (results.length) {
+    sections.push({ id: ids.take('overview'), title: 'Overview', paragraphs: [], charts: [], tables: [summaryTable(results, ids)], notes: [] });
+    if (results.length > 1) sections.push(comparisonSection(results, ids));
+  }
+  for (const input of inputs) if (input.kind === 'speedup') sections.push(speedupSection(input, ids));
+  for (const item of results) sections.push(resultSection(item, ids, options));
+  for (const input of inputs) if (input.kind === 'sweep') sections.push(sweepSection(input, ids));
+  const title =
+    options.title ??
+    (results.length === 1 && inputs.length === 1 ? `Design review: ${results[0].label}` : results.length > 1 ? `Design review: ${results.map((r) => r.result.arch.name).join(' vs ')}` : 'Design review');
+  const sourceOf = (i: ReportInput): string =>
+    i.kind === 'speedup' ? `speedup study: ${i.title}` : (i.source ?? (i.kind === 'result' ? `${i.result.arch.file} × ${i.result.workload.file}` : i.run.arch.file));
+  const sources = [...new Set(inputs.map(sourceOf))];
+  return { title, intro: options.intro ?? [], sources, sections };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown
+
+function mdEscape(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function mdTable(table: ReportTable): string[] {
+  if (!table.headers.length) return [];
+  return [
+    `| ${table.headers.map(mdEscape).join(' | ')} |`,
+    `| ${table.align.map((a) => (a === 'right' ? '---:' : '---')).join(' | ')} |`,
+    ...table.rows.map((row) => `| ${row.map(mdEscape).join(' | ')} |`),
+  ];
+}
+
+/** Markdown with charts as images (`charts/<id>.<image>`) and tables linked to their CSVs. */
+export function renderMarkdownReport(model: ReportModel, image: 'png' | 'svg' = 'png', withCsv = true): string {
+  const out = [`# ${model.title}`, ''];
+  for (const p of model.intro) out.push(p, '');
+  out.push(`Generated by accsim from: ${model.sources.map((s) => `\`${s}\``).join(', ')}.`, '');
+  out.push('Contents:', '', ...model.sections.map((s) => `- [${s.title}](#${s.id})`), '');
+  for (const section of model.sections) {
+    out.push(`<a id="${section.id}"></a>`, '', `## ${section.title}`, '');
+    for (const p of section.paragraphs) out.push(p, '');
+    for (const table of section.tables) {
+      if (!table.headers.length) {
+        if (withCsv) out.push(`${table.title}: [csv/${table.id}.csv](csv/${table.id}.csv)`, '');
+        continue;
+      }
+      out.push(`**${table.title}**${withCsv ? ` ([CSV](csv/${table.id}.csv))` : ''}`, '', ...mdTable(table), '');
+    }
+    for (const chart of section.charts) {
+      out.push(`### ${chart.title}`, '', `![${chart.title}${chart.subtitle ? ` — ${chart.subtitle}` : ''}](charts/${chart.id}.${image})`, '', `*${chart.caption}*${withCsv ? ` Data: [csv/${chart.id}.csv](csv/${chart.id}.csv).` : ''}`, '');
+      for (const note of chart.notes) out.push(`- ${note}`);
+      if (chart.notes.length) out.push('');
+    }
+    if (section.notes.length) out.push('**Notes**', '', ...section.notes.map((n) => `- ${n}`), '');
+  }
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+export interface WrittenReport {
+  outDir: string;
+  /** Paths written, relative to outDir, sorted. */
+  files: string[];
+  model: ReportModel;
+}
+
+function parseFormats(formats: ReadonlyArray<string>): ReportFormat[] {
+  const out: ReportFormat[] = [];
+  for (const f of formats) {
+    const name = f.trim().toLowerCase();
+    if (!name) continue;
+    if (!(REPORT_FORMATS as readonly string[]).includes(name)) {
+      throw inputError({ file: '<command line>', keyPath: '--formats', message: `unknown report format '${f}'`, expected: `a comma-separated list of ${REPORT_FORMATS.join(', ')}` });
+    }
+    if (!out.includes(name as ReportFormat)) out.push(name as ReportFormat);
+  }
+  if (!out.length) throw inputError({ file: '<command line>', keyPath: '--formats', message: 'no report format given', expected: REPORT_FORMATS.join(', ') });
+  return out;
+}
+
+/**
+ * Builds the report and writes the requested formats into outDir (created if needed), each file
+ * atomically. Markdown links PNG charts, so 'md' renders PNGs too (SVG if only 'svg' is asked for
+ * alongside). Returns what was written.
+ */
+export async function writeReport(
+  inputs: ReadonlyArray<ReportInput | Result>,
+  outDir: string,
+  formats: ReadonlyArray<ReportFormat | string> = DEFAULT_REPORT_FORMATS,
+  options: ReportOptions = {},
+): Promise<WrittenReport> {
+  const wanted = parseFormats(formats);
+  const model = buildReport(inputs, options);
+  const files: string[] = [];
+  const write = (relative: string, content: string | Uint8Array) => {
+    writeFileAtomic(join(outDir, relative), content);
+    files.push(relative);
+  };
+  const mdImage: 'png' | 'svg' = wanted.includes('png') || !wanted.includes('svg') ? 'png' : 'svg';
+  const images = new Set<'png' | 'svg'>(wanted.filter((f): f is 'png' | 'svg' => f === 'png' || f === 'svg'));
+  if (wanted.includes('md')) images.add(mdImage);
+  const charts = model.sections.flatMap((s) => s.charts);
+  if (images.size) {
+    // Loaded only when images are wanted: it pulls in the native canvas.
+    const { renderChart } = await import('./charts/render.js');
+    for (const chart of charts) for (const format of images) write(`charts/${chart.id}.${format}`, renderChart(chart, format, { scale: options.scale }));
+  }
+  if (wanted.includes('csv')) {
+    for (const section of model.sections) for (const table of section.tables) write(`csv/${table.id}.csv`, table.csv);
+    for (const chart of charts) write(`csv/${chart.id}.csv`, toCsv(chart.table.headers, chart.table.rows));
+  }
+  if (wanted.includes('md')) write('report.md', renderMarkdownReport(model, mdImage, wanted.includes('csv')));
+  if (wanted.includes('html')) {
+    const { renderHtmlReport } = await import('./html.js');
+    write('report.html', renderHtmlReport(model));
+  }
+  return { outDir, files: files.sort(), model };
+}

@@ -60,5 +60,28 @@ const perLayer = time('  ResNet-18 analytical, per operator', () => simulate(tpu
 console.log(`  => analytical path: ${format(perLayer)} per layer`);
 time('  load + simulate ResNet-18 on TPU v1 from files', () => simulate(loadArchFile(join(ROOT, 'arch', 'tpu-v1.yaml')), loadWorkloadFile(join(ROOT, 'workloads', 'resnet18.yaml'))));
 
+console.log('\nSparsity:');
+{
+  const { generateMask, tileNnz } = await import('../src/sparsity/index.js');
+  const shape = { rows: 28672, cols: 7168 };
+  for (const pattern of [{ kind: 'uniform', density: 0.2 }, { kind: 'nm', n: 2, m: 4 }, { kind: 'block', density: 0.25, bh: 4, bw: 4 }]) {
+    time(`  ${pattern.kind} mask 28672×7168 + 128×64 tile counts (concrete)`, () => tileNnz(generateMask(pattern, shape, 7), 128, 64), 1);
+  }
+  const { compare } = await import('../src/core/compare.js');
+  const archs = ['a100', 'h100'].map((name) => loadArchFile(join(ROOT, 'arch', `${name}.yaml`)));
+  const opt = loadWorkloadFile(join(ROOT, 'workloads', 'opt-30b-decode.yaml'));
+  const request = (mode: 'statistical' | 'concrete') => ({
+    archs,
+    workload: opt,
+    formats: ['dense', 'bitmap', '2:4', 'tiled-csl'],
+    density: 0.2,
+    blockSize: 4,
+    options: { sparsityMode: mode },
+    breakEven: false,
+  });
+  time('  OPT-30B decode compare: 4 layers × 4 formats × 2 targets (statistical)', () => compare(request('statistical')), 1);
+  time('  same, concrete masks', () => compare(request('concrete')), 1);
+}
+
 console.log('\nSweeps (--jobs 2):');
 await benchSweeps();

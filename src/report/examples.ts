@@ -7,6 +7,12 @@ import { join, relative } from 'node:path';
 import { simulate } from '../core/simulate.js';
 import type { Result, SimulateOptions } from '../core/types.js';
 import { loadArchFile, loadWorkloadFile } from '../io/files.js';
+import { compare, weightSparsityFor, withWeightSparsity } from '../core/compare.js';
+import { runSweep } from '../sweep/run.js';
+import { observationsFromResults } from './charts/speedup.js';
+import { loadSweepDir } from './report-writer.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { writeReport, type ReportFormat, type ReportInput, type ReportOptions, type WrittenReport } from './report-writer.js';
 
 export interface ExampleRun {
@@ -17,6 +23,8 @@ export interface ExampleRun {
   /** Legend/heading label; default "<arch name> × <workload name>". */
   label?: string;
   options?: Partial<SimulateOptions>;
+  /** Put the workload's weights in this storage format at this density (as `accsim compare` does). */
+  weights?: { format: string; density: number };
 }
 
 export interface ExampleSpec {
@@ -25,8 +33,8 @@ export interface ExampleSpec {
   title: string;
   intro: string[];
   runs: ExampleRun[];
-  /** More inputs made from the simulated Results (in runs order), e.g. a speedup study. */
-  extraInputs?(results: Result[]): ReportInput[];
+  /** More inputs made from the simulated Results (in runs order), e.g. a speedup study or a sweep. */
+  extraInputs?(results: Result[], root: string): ReportInput[] | Promise<ReportInput[]>;
   formats?: ReportFormat[];
   options?: Omit<ReportOptions, 'title' | 'intro'>;
 }
@@ -56,6 +64,56 @@ export const EXAMPLES: ExampleSpec[] = [
       { arch: 'arch/tpu-v1.yaml', workload: 'workloads/bert-base.yaml' },
     ],
   },
+  {
+    name: 'opt30b-sparse-formats',
+    title: 'Design review: weight formats for OPT-30B decode on A100 and H100',
+    intro: [
+      'OPT-30B decode linear layers (batch 16, FP16) on the A100 and H100 presets of the tensor-core family, with the weights stored dense, as bitmaps, in Tiled-CSL (Flash-LLM), CSR (a Sputnik-like CUDA-core SpMM) or 2:4 (cuSPARSELt-like).',
+      'The speedup chart sweeps unstructured sparsity from 50 % to 90 % (2:4 is fixed at 50 %); the two detailed sections show dense and Tiled-CSL at 80 % sparsity on the A100.',
+    ],
+    runs: [
+      { arch: 'arch/a100.yaml', workload: 'workloads/opt-30b-decode.yaml', label: 'A100 · dense' },
+      { arch: 'arch/a100.yaml', workload: 'workloads/opt-30b-decode.yaml', label: 'A100 · tiled-csl at density 0.2', weights: { format: 'tiled-csl', density: 0.2 } },
+    ],
+    extraInputs: (_results, root) => {
+      const archs = ['a100', 'h100'].map((name) => loadArchFile(join(root, 'arch', `${name}.yaml`)));
+      const workload = loadWorkloadFile(join(root, 'workloads', 'opt-30b-decode.yaml'));
+      const runs = [0.5, 0.6, 0.7, 0.8, 0.9].flatMap((sparsity) =>
+        compare({ archs, workload, formats: ['dense', 'bitmap', 'tiled-csl', 'csr', ...(sparsity === 0.5 ? ['2:4'] : [])], density: Number((1 - sparsity).toFixed(2)), blockSize: 4, options: {}, breakEven: false }).map(
+          (row) => ({ result: row.result, format: row.format, sparsity: row.format === 'dense' ? sparsity : 1 - row.density, target: row.arch }),
+        ),
+      );
+      return [{ kind: 'speedup', title: 'Speedup over dense vs weight sparsity', context: 'OPT-30B decode, batch 16, FP16', observations: observationsFromResults(runs), baselineFormat: 'dense' }];
+    },
+  },
+  {
+    name: 'edge-array-sram-sweep',
+    title: 'Design review: array size × SRAM sweep of the edge array on ResNet-18',
+    intro: [
+      'A grid sweep of the edge-128 systolic preset: array side (rows = cols) 32–256 and ifmap/filter SRAM 256 KiB–4 MiB, running ResNet-18 (batch 1) on the event engine.',
+      'The heatmaps show time and energy over the grid; the Pareto front trades latency against energy.',
+    ],
+    runs: [],
+    extraInputs: async (_results, root) => {
+      const dir = mkdtempSync(join(tmpdir(), 'accsim-example-sweep-'));
+      await runSweep({
+        arch: join(root, 'arch', 'edge-128.yaml'),
+        workloads: [join(root, 'workloads', 'resnet18.yaml')],
+        sets: ['compute.rows=32,64,128,256', 'compute.cols=32,64,128,256', 'memory.ifmap_sram.capacity=256,512,1024,2048,4096KiB', 'memory.filter_sram.capacity=256,1024,4096KiB'],
+        constraints: ['compute.rows == compute.cols'],
+        out: dir,
+        jobs: 1,
+        engine: 'event',
+        quiet: true,
+        argv: ['accsim', 'sweep', '(example)'],
+        toolVersion: 'example',
+      });
+      const sweep = loadSweepDir(dir);
+      rmSync(dir, { recursive: true });
+      // Paths and creation time would differ from machine to machine; the example shows neither.
+      return [{ ...sweep, run: { ...sweep.run, createdAt: '', arch: { ...sweep.run.arch, file: 'arch/edge-128.yaml' }, workloads: sweep.run.workloads.map((w) => ({ ...w, file: 'workloads/resnet18.yaml' })) }, label: 'edge-128 array × SRAM sweep', source: 'accsim sweep -a arch/edge-128.yaml -w workloads/resnet18.yaml', heatmap: { x: 'compute.rows', y: 'memory.ifmap_sram.capacity' } }];
+    },
+  },
 ];
 
 /** Simulates one example's runs; file names in the Results are made root-relative so the report does not depend on the working directory. */
@@ -63,7 +121,9 @@ export function simulateExample(root: string, spec: ExampleSpec): Result[] {
   return spec.runs.map((run) => {
     const archPath = join(root, run.arch);
     const workloadPath = join(root, run.workload);
-    const result = simulate(loadArchFile(archPath), loadWorkloadFile(workloadPath), run.options ?? {});
+    const workload = loadWorkloadFile(workloadPath);
+    const sparse = run.weights ? withWeightSparsity(workload, weightSparsityFor(run.weights.format, run.weights.density, 4)) : workload;
+    const result = simulate(loadArchFile(archPath), sparse, run.options ?? {});
     return {
       ...result,
       arch: { ...result.arch, file: relative(root, archPath).split('\\').join('/') },
@@ -108,7 +168,7 @@ export async function regenerateExampleReports(root: string, options: Regenerate
     const results = simulateExample(root, spec);
     const inputs: ReportInput[] = [
       ...results.map((result, i): ReportInput => ({ kind: 'result', result, label: spec.runs[i].label, source: `${spec.runs[i].arch} × ${spec.runs[i].workload}` })),
-      ...(spec.extraInputs ? spec.extraInputs(results) : []),
+      ...(spec.extraInputs ? await spec.extraInputs(results, root) : []),
     ];
     const outDir = join(options.outDir ?? join(root, 'reports'), spec.name);
     const formats = options.formats ?? spec.formats ?? ['html', 'md', 'csv', 'png'];

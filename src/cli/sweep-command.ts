@@ -1,11 +1,10 @@
 // Sweep commands of the CLI: `accsim sweep`, `accsim sweep-reduce`, `accsim merge`, `accsim worker`.
-// Registered on the main program by registerSweepCommands(program); runSweepCli(argv) runs them
-// on their own (tests, and a worker host that needs nothing else).
+// Registered on the main program by registerSweepCommands(program).
 
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, formatIssue, inputError } from '../spec/errors.js';
+import { inputError } from '../spec/errors.js';
 import { PACKAGE_ROOT, resolvePresetPath } from './presets.js';
 import { runSweep, type Shard } from '../sweep/run.js';
 import { mergeRuns } from '../sweep/merge.js';
@@ -206,25 +205,3 @@ export function registerSweepCommands(program: Command): void {
     });
 }
 
-/** Runs the sweep commands alone (argv as process.argv: node, script, command, ...); returns the exit code. */
-export async function runSweepCli(argv: string[]): Promise<number> {
-  const program = new Command();
-  program
-    .name('accsim')
-    .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  registerSweepCommands(program);
-  try {
-    await program.parseAsync(argv);
-    return 0;
-  } catch (error) {
-    if (error instanceof InputError) {
-      process.stderr.write(error.issues.map(formatIssue).join('\n') + '\n');
-      return 2;
-    }
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    process.stderr.write(`accsim: internal error: ${(error as Error).message}\n`);
-    if (process.env.ACCSIM_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
-    return 1;
-  }
-}

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { ROOT } from '../helpers.js';
 
 export { ROOT };
-export const DIST_CLI = join(ROOT, 'dist', 'src', 'cli', 'sweep-command.js');
+export const DIST_CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 
 /**
  * The sources the compiled sweep code runs: the import closure (relative imports, static and
@@ -20,7 +20,7 @@ export const DIST_CLI = join(ROOT, 'dist', 'src', 'cli', 'sweep-command.js');
  */
 function sources(): string[] {
   const seen = new Set<string>();
-  const queue = [join(ROOT, 'src', 'cli', 'sweep-command.ts'), join(ROOT, 'src', 'sweep', 'worker-thread.ts')];
+  const queue = [join(ROOT, 'src', 'cli', 'main.ts'), join(ROOT, 'src', 'cli', 'sweep-command.ts'), join(ROOT, 'src', 'sweep', 'worker-thread.ts')];
   while (queue.length) {
     const file = queue.pop()!;
     if (seen.has(file) || !existsSync(file)) continue;
@@ -64,7 +64,7 @@ export async function ensureBuilt(): Promise<void> {
   if (stale.length) throw new Error(`tsc did not emit ${stale.slice(0, 3).join(', ')}`);
 }
 
-const LAUNCH = `const m = await import(${JSON.stringify(pathToFileURL(DIST_CLI).href)}); process.exitCode = await m.runSweepCli(['node', 'accsim', ...process.argv.slice(1)]);`;
+const LAUNCH = `const m = await import(${JSON.stringify(pathToFileURL(DIST_CLI).href)}); process.exitCode = await m.main(['node', 'accsim', ...process.argv.slice(1)]);`;
 
 /** Starts the compiled sweep CLI in a child process (cwd: the repository). */
 export function spawnCli(args: string[]): ChildProcess {

@@ -64,7 +64,7 @@ function totals(spec: PipelineSpec): Totals {
 }
 
 export function analyticalPipeline(spec: PipelineSpec): PipelineTiming {
-  const { compute, dram, tiles } = totals(spec);
+  const { compute, dram } = totals(spec);
   const nonEmpty = spec.runs.filter((run) => run.count > 0);
   if (nonEmpty.length === 0) return { cycles: 0, computeCycles: 0, dramBusyCycles: 0, stallCycles: 0, simulatedTiles: 0 };
   const firstLoad = transferCycles(nonEmpty[0].loadBytes, spec.dramBytesPerCycle);

@@ -139,7 +139,7 @@ export function describeFamilyText(id: string): string {
   const lines = [`${family.id}: ${family.title}`, '', family.description, '', 'Parameters (YAML key: type; default; description):'];
   for (const decl of family.params) {
     const unit = decl.type === 'quantity' && SI_UNIT[decl.dimension] ? ` [${SI_UNIT[decl.dimension]}]` : '';
-    lines.push(`  ${decl.key}${unit}: ${describeType(decl)}; default ${defaultText(decl)}`);
+    lines.push(`  ${decl.key}${unit}: ${describeType(decl)}; ${defaultText(decl)}`);
     lines.push(`      ${decl.description}${decl.source ? ` (source: ${decl.source})` : ''}`);
   }
   lines.push('', `Operator kinds: ${family.operatorKinds.join(', ')}`, '', 'Statistics (per operator, in result.stats):');

@@ -99,9 +99,9 @@ function rangeText(min?: number, max?: number): string {
   return '';
 }
 
-/** The default rendered for docs. */
+/** The default rendered for docs: `default 34 GB/s`, or `required`. */
 export function defaultText(decl: ParamDecl): string {
-  return decl.default === undefined ? '(required)' : String(decl.default);
+  return decl.default === undefined ? 'required' : `default ${decl.default}`;
 }
 
 export interface StatDecl {

@@ -7,6 +7,7 @@ import { loadArchText } from '../src/spec/load-arch.js';
 import { loadWorkloadText } from '../src/spec/load-workload.js';
 import type { ArchSpec, SimulateOptions, Workload } from '../src/core/types.js';
 import { benchSweeps } from './sweep.js';
+import { benchScratchpad } from '../src/families/scratchpad/bench.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -82,6 +83,9 @@ console.log('\nSparsity:');
   time('  OPT-30B decode compare: 4 layers × 4 formats × 2 targets (statistical)', () => compare(request('statistical')), 1);
   time('  same, concrete masks', () => compare(request('concrete')), 1);
 }
+
+console.log('\nScratchpad family (PIUMA preset), SpGEMM A·A of R-MAT matrices, all three dataflows:');
+for (const row of benchScratchpad()) console.log(`  ${row.label.padEnd(62)} ${format(row.seconds)}  ${row.detail}`);
 
 console.log('\nSweeps (--jobs 2):');
 await benchSweeps();

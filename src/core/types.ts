@@ -104,6 +104,8 @@ export interface SparseOperator {
   /** Iterations for iterative graph kernels. */
   iterations: number;
   dtype: Datatype;
+  /** SpGEMM dataflow: inner product, outer product, or row-wise (Gustavson) with scratchpad hashing. */
+  dataflow?: 'inner' | 'outer' | 'row-wise';
 }
 
 export type Operator = GemmOperator | SparseOperator | ElementwiseOperator;

@@ -4,8 +4,9 @@ import type { Family } from './family.js';
 import { systolicFamily } from './systolic/index.js';
 import { tensorCoreFamily } from './tensor-core/index.js';
 import { dspChainFamily } from './dsp-chain/index.js';
+import { scratchpadFamily } from './scratchpad/index.js';
 
-export const FAMILIES: readonly Family<any>[] = [systolicFamily, tensorCoreFamily, dspChainFamily]; // eslint-disable-line @typescript-eslint/no-explicit-any
+export const FAMILIES: readonly Family<any>[] = [systolicFamily, tensorCoreFamily, dspChainFamily, scratchpadFamily]; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export function findFamily(id: string): Family<unknown> | undefined {
   return FAMILIES.find((family) => family.id === id);

@@ -146,8 +146,8 @@ function operatorFromTree(node: SpecNode, keyPath: string, context: ResolveConte
     const a = matrixSource(aEntry.node, `${keyPath}.a`, context, readMatrix);
     const bEntry = map.entries.get('b');
     const b = bEntry ? matrixSource(bEntry.node, `${keyPath}.b`, context, readMatrix) : undefined;
-    const sparse: SparseOperator & { dataflow?: string } = { kind: operatorKind, name, count, a, b, iterations: v.iterations as number, dtype };
-    if (operatorKind === 'spgemm') sparse.dataflow = v.dataflow as string;
+    const sparse: SparseOperator = { kind: operatorKind, name, count, a, b, iterations: v.iterations as number, dtype };
+    if (operatorKind === 'spgemm') sparse.dataflow = v.dataflow as SparseOperator['dataflow'];
     return sparse;
   }
 

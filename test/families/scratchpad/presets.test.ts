@@ -1,13 +1,7 @@
-// The presets load through the project's arch loader (with the family registered here, until the
-// registry lists it) and give the same values as the test helper's reading.
-import { describe, it, expect, vi } from 'vitest';
+// The presets load through the project's arch loader and give the same values as the test
+// helper's reading of the same files.
+import { describe, it, expect } from 'vitest';
 
-vi.mock('../../../src/families/registry.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../../src/families/registry.js')>();
-  const { scratchpadFamily } = await import('../../../src/families/scratchpad/index.js');
-  const families = actual.FAMILIES.some((f) => f.id === 'scratchpad') ? actual.FAMILIES : [...actual.FAMILIES, scratchpadFamily];
-  return { ...actual, FAMILIES: families, findFamily: (id: string) => families.find((f) => f.id === id) };
-});
 
 import { loadArchFile } from '../../../src/io/files.js';
 import { scratchpadFamily } from '../../../src/families/scratchpad/index.js';

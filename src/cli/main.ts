@@ -11,8 +11,9 @@ import { observationsFromResults } from '../report/charts/speedup.js';
 import { InputError, formatIssue, didYouMean, inputError } from '../spec/errors.js';
 import { FAMILIES, findFamily } from '../families/registry.js';
 import { describeType, defaultText, SI_UNIT } from '../spec/params.js';
-import { simulate } from '../core/simulate.js';
-import type { SimulateOptions } from '../core/types.js';
+import { simulate, unsupportedOperator } from '../core/simulate.js';
+import { operatorKindPosition } from '../spec/load-workload.js';
+import type { ArchSpec, SimulateOptions, Workload } from '../core/types.js';
 import { loadArchFile, loadWorkloadFile, readText, writeFileAtomic, displayName } from '../io/files.js';
 import { OUTPUT_FORMATS, render, type OutputFormat } from '../report/reporters.js';
 import { scaleSimConfigToYaml, scaleSimTopologyToYaml } from '../io/scalesim.js';
@@ -44,6 +45,14 @@ interface RunFlags {
   sparsityMode: SimulateOptions['sparsityMode'];
 }
 
+/** Every operator must be one the target's family can run; the error points at its `kind`. */
+function checkSupported(arch: ArchSpec, workload: Workload): void {
+  const family = findFamily(arch.family)!;
+  workload.operators.forEach((op, index) => {
+    if (!family.operatorKinds.includes(op.kind)) throw unsupportedOperator(family, arch, workload, index, operatorKindPosition(op));
+  });
+}
+
 function emit(content: string, out: string | undefined, quiet: boolean | undefined): void {
   if (out) {
     writeFileAtomic(out, content);
@@ -57,6 +66,7 @@ async function runCommand(flags: RunFlags): Promise<void> {
   const started = performance.now();
   const arch = loadArchFile(resolvePresetPath(flags.arch, 'arch'));
   const workload = loadWorkloadFile(resolvePresetPath(flags.workload, 'workloads'));
+  checkSupported(arch, workload);
   const result = simulate(arch, workload, { engine: flags.engine, convention: flags.convention, seed: flags.seed, sparsityMode: flags.sparsityMode });
   emit(render(result, flags.format), flags.out, flags.quiet);
   if (flags.report) {
@@ -93,6 +103,7 @@ async function compareCommand(flags: CompareFlags): Promise<void> {
   const started = performance.now();
   const archs = flags.arch.split(',').map((name) => loadArchFile(resolvePresetPath(name.trim(), 'arch')));
   const workload = loadWorkloadFile(resolvePresetPath(flags.workload, 'workloads'));
+  for (const arch of archs) checkSupported(arch, workload);
   const formats = flags.formats.split(',').map((f) => f.trim()).filter(Boolean);
   formats.forEach((f, i) => parseFormatName(f, '<command line>', `--formats[${i}]`));
   if (flags.density && flags.sparsity) throw inputError({ file: '<command line>', keyPath: '--density', message: 'give either --density or --sparsity, not both' });

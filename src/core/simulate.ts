@@ -34,14 +34,7 @@ export function simulate(arch: ArchSpec, workload: Workload, options: Partial<Si
   const masks = new Map();
   const peaks: number[] = [];
   const operators: OperatorResult[] = workload.operators.map((op, index) => {
-    if (!family.operatorKinds.includes(op.kind)) {
-      throw inputError({
-        file: workload.file,
-        keyPath: `operators[${index}].kind`,
-        message: `the ${family.id} family (${arch.file}) cannot run operator kind '${op.kind}'`,
-        expected: `one of ${family.operatorKinds.join(', ')}`,
-      });
-    }
+    if (!family.operatorKinds.includes(op.kind)) throw unsupportedOperator(family, arch, workload, index);
     const sim = family.simulateOperator(config, op, { options: resolvedOptions, energy, masks, workloadFile: workload.file, operatorIndex: index });
     peaks.push(sim.peakMacsPerCycle ?? peak);
     return operatorResult(op, sim, clockHz, peaks[index]);
@@ -57,6 +50,18 @@ export function simulate(arch: ArchSpec, workload: Workload, options: Partial<Si
     total: totals(operators, peaks, clockHz),
     notes: collectNotes(operators),
   };
+}
+
+/** The error for an operator kind the family cannot run (the CLI adds the source position). */
+export function unsupportedOperator(family: { id: string; operatorKinds: readonly string[] }, arch: ArchSpec, workload: Workload, index: number, position?: { line: number; column: number }) {
+  const op = workload.operators[index];
+  return inputError({
+    file: workload.file,
+    position,
+    keyPath: `operators[${index}].kind`,
+    message: `the ${family.id} family (${arch.file}) cannot run operator kind '${op.kind}'`,
+    expected: `one of ${family.operatorKinds.join(', ')}`,
+  });
 }
 
 function scaleTraffic(memory: Record<string, LevelTraffic>, factor: number): Record<string, LevelTraffic> {

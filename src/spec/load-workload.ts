@@ -3,7 +3,7 @@
 
 import type { CsrMatrix } from '../matrix/csr.js';
 import { DATATYPE_BITS, ELEMENTWISE_FUNCTIONS, OPERATOR_PHASES, type Datatype, type OperatorPhase, type ElementwiseOperator, type GemmOperator, type MatrixSource, type Operator, type OperandSparsity, type SparseOperator, type Workload } from '../core/types.js';
-import { didYouMean, inputError, InputError } from './errors.js';
+import { didYouMean, inputError, InputError, type SourcePosition } from './errors.js';
 import { parseFormatName, validateFormatSpec, validatePatternSpec } from '../sparsity/index.js';
 import type { ParamDecl } from './params.js';
 import { hashOf, deepFreeze } from './load-arch.js';
@@ -75,6 +75,13 @@ export const OPERATOR_PARAMS: Record<OperatorKind, ParamDecl[]> = {
 
 const WORKLOAD_KEYS = ['name', 'description', 'sources', 'parameters', 'dtype', 'operators'];
 
+/** Where each operator's `kind` was written, so later checks (family support) can point at it. */
+const KIND_POSITIONS = new WeakMap<Operator, SourcePosition>();
+
+export function operatorKindPosition(op: Operator): SourcePosition | undefined {
+  return KIND_POSITIONS.get(op);
+}
+
 /** Reads a matrix file named in a workload (path relative to the workload file). */
 export type MatrixReader = (path: string, from: { file: string; keyPath: string; position: SpecNode['position'] }) => { file: string; matrix: CsrMatrix };
 
@@ -103,6 +110,8 @@ export function workloadFromTree(root: SpecNode, file: string, readMatrix?: Matr
   const names = new Set<string>();
   const operators = operatorsEntry.node.items.map((item, index) => {
     const op = operatorFromTree(item, `operators[${index}]`, context, defaultDtype, readMatrix);
+    const kindPosition = item.kind === 'map' ? item.entries.get('kind')?.node.position : undefined;
+    if (kindPosition) KIND_POSITIONS.set(op, kindPosition);
     if (names.has(op.name)) throw inputError({ file, position: item.position, keyPath: `operators[${index}].name`, message: `duplicate operator name '${op.name}'` });
     names.add(op.name);
     return op;

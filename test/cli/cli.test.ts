@@ -104,6 +104,10 @@ describe('bad input: exit 2, file:line:col, key, expectation, hint, no stack tra
     expectCleanInputError(accsim(['run', '-a', 'tpu-v1']), /required option/);
   });
 
+  it('an operator the target cannot run points at its kind', () => {
+    expectCleanInputError(accsim(['run', '-a', 'piuma', '-w', 'resnet18']), /workloads\/resnet18\.yaml:11:33: error: operators\[0\]\.kind: the scratchpad family .* cannot run operator kind 'conv2d'/);
+  });
+
   it('malformed SCALE-Sim inputs point at the line', () => {
     const dir = scratch();
     const cfg = join(dir, 'x.cfg');

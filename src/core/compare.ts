@@ -7,6 +7,7 @@ import { produce } from 'immer';
 import { simulate } from './simulate.js';
 import { isGemmLike, type ArchSpec, type GemmOperator, type OperandSparsity, type Result, type SimulateOptions, type Workload } from './types.js';
 import { parseFormatName } from '../sparsity/index.js';
+import type { MaskCache } from './operand-sparsity.js';
 
 export interface CompareRequest {
   archs: ArchSpec[];
@@ -73,11 +74,12 @@ export function withWeightSparsity(workload: Workload, sparsity: OperandSparsity
 
 export function compare(request: CompareRequest): CompareRow[] {
   const rows: CompareRow[] = [];
+  const masks: MaskCache = new Map(); // the same weight masks serve every target
   for (const arch of request.archs) {
-    const dense = simulate(arch, withWeightSparsity(request.workload, undefined), request.options);
+    const dense = simulate(arch, withWeightSparsity(request.workload, undefined), request.options, masks);
     for (const format of request.formats) {
       const sparsity = weightSparsityFor(format, request.density, request.blockSize);
-      const result = sparsity ? simulate(arch, withWeightSparsity(request.workload, sparsity), request.options) : dense;
+      const result = sparsity ? simulate(arch, withWeightSparsity(request.workload, sparsity), request.options, masks) : dense;
       const bytesByLevel: Record<string, number> = {};
       for (const [level, traffic] of Object.entries(result.total.memory)) bytesByLevel[level] = traffic.readBytes + traffic.writeBytes;
       const fixedPattern = sparsity && (sparsity.pattern.kind === 'nm');

@@ -11,6 +11,7 @@ import {
   formatStorage,
   formatStorageStatistical,
   generateMask,
+  maskNnz,
   operandSparsityStats,
   parseFormatName,
   patternStats,
@@ -48,12 +49,16 @@ export function operandShape(op: GemmOperator, role: OperandRole): { rows: numbe
   return role === 'weight' ? { rows: op.n, cols: op.k } : { rows: op.m, cols: op.k };
 }
 
-/** Per-simulation cache of generated masks (pure: lives only as long as one simulate call). */
-export type MaskCache = Map<string, Mask>;
+/**
+ * Memo of generated masks and the concrete views computed from them, keyed by everything they
+ * depend on (pattern, format, shape, dtype, seed). It lives as long as its owner (one simulate
+ * call, or one compare) and never changes a result.
+ */
+export type MaskCache = Map<string, Mask | OperandView>;
 
 function maskFor(pattern: PatternSpec, shape: { rows: number; cols: number }, seed: number, cache?: MaskCache): Mask {
   const key = `${JSON.stringify(pattern)}|${shape.rows}x${shape.cols}|${seed}`;
-  let mask = cache?.get(key);
+  let mask = cache?.get(key) as Mask | undefined;
   if (!mask) {
     mask = generateMask(pattern, shape, seed);
     cache?.set(key, mask);
@@ -77,9 +82,14 @@ export function operandView(
   const denseBytes = Math.ceil((shape.rows * shape.cols * valueBits) / 8);
   const nm = pattern.kind === 'nm' && pattern.dim === 'cols' ? { n: pattern.n as number, m: pattern.m as number } : undefined;
   if (options.sparsityMode === 'concrete' && pattern.kind !== 'dense') {
+    const viewKey = `view|${role}|${JSON.stringify(pattern)}|${JSON.stringify(formatWithBits)}|${shape.rows}x${shape.cols}|${seed}`;
+    const cached = cache?.get(viewKey) as OperandView | undefined;
+    if (cached) return cached;
     const mask = maskFor(pattern, shape, seed, cache);
-    const stats = operandSparsityStats(pattern, shape, 'concrete', seed);
-    return { role, shape, pattern, format, density: stats.density, nnz: stats.nnz, storage: formatStorage(formatWithBits, mask), denseBytes, nm, mode: 'concrete', seed };
+    const nnz = maskNnz(mask);
+    const view: OperandView = { role, shape, pattern, format, density: nnz / (shape.rows * shape.cols), nnz, storage: formatStorage(formatWithBits, mask), denseBytes, nm, mode: 'concrete', seed };
+    cache?.set(viewKey, view);
+    return view;
   }
   const stats = patternStats(pattern, shape);
   return {

@@ -19,8 +19,13 @@ import {
   type Workload,
 } from './types.js';
 import { inputError } from '../spec/errors.js';
+import type { MaskCache } from './operand-sparsity.js';
 
-export function simulate(arch: ArchSpec, workload: Workload, options: Partial<SimulateOptions> = {}): Result {
+/**
+ * `masks` lets callers that simulate the same workload many times (compare, sweeps) share the
+ * concrete masks they generate; a mask depends only on its pattern, shape and seed.
+ */
+export function simulate(arch: ArchSpec, workload: Workload, options: Partial<SimulateOptions> = {}, masks: MaskCache = new Map()): Result {
   const resolvedOptions: SimulateOptions = { ...DEFAULT_OPTIONS, ...options };
   const family = findFamily(arch.family);
   if (!family) throw inputError({ file: arch.file, keyPath: 'family', message: `unknown family '${arch.family}'` });
@@ -31,7 +36,6 @@ export function simulate(arch: ArchSpec, workload: Workload, options: Partial<Si
   const clockHz = family.clockHz(config);
   const peak = family.peakMacsPerCycle(config);
 
-  const masks = new Map();
   const peaks: number[] = [];
   const operators: OperatorResult[] = workload.operators.map((op, index) => {
     if (!family.operatorKinds.includes(op.kind)) throw unsupportedOperator(family, arch, workload, index);

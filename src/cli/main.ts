@@ -6,6 +6,7 @@ import { join, basename } from 'node:path';
 import { presetNames, resolvePresetPath } from './presets.js';
 import { registerSweepCommands } from './sweep-command.js';
 import { addReportCommand } from './report-command.js';
+import { renderValidation, validationRows } from './validate.js';
 import { writeReport } from '../report/report-writer.js';
 import { observationsFromResults } from '../report/charts/speedup.js';
 import { InputError, formatIssue, didYouMean, inputError } from '../spec/errors.js';
@@ -258,6 +259,18 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no progress or log lines on stderr')
     .action((flags: CompareFlags) => compareCommand(flags));
 
+  program
+    .command('validate')
+    .description('Run the bundled reference cases (SCALE-Sim v2 results, Flash-LLM, FlightLLM, SAT) and print accsim next to the reference numbers')
+    .action(() => {
+      const rows = validationRows();
+      process.stdout.write(renderValidation(rows));
+      if (!rows.every((r) => r.pass)) {
+        process.stderr.write('accsim validate: some checks fail (FAIL rows above)\n');
+        process.exitCode = 1;
+      }
+    });
+
   program.command('list').description('List families, architecture presets and workloads').action(listCommand);
 
   program
@@ -285,7 +298,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof InputError) {
       process.stderr.write(error.issues.map(formatIssue).join('\n') + '\n');

@@ -125,6 +125,15 @@ describe('bad input: exit 2, file:line:col, key, expectation, hint, no stack tra
   });
 });
 
+describe('accsim validate', () => {
+  it('runs every bundled reference case and reports them all passing', () => {
+    const run = accsim(['validate']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/rn18_l3_ds1x1__a32x32_ws_sram8_bw10: stall cycles\s+23306\s+23306\s+exact\s+pass/);
+    expect(run.stdout).toMatch(/(\d+) of \1 checks pass/);
+  });
+});
+
 describe('accsim list, describe, import', () => {
   it('lists families and presets', () => {
     const run = accsim(['list']);

@@ -106,12 +106,18 @@ export class Engine {
   // Cache (per core, set-associative LRU, sectored; use tracked in 4-byte words).
   private readonly sets: number;
   private readonly ways: number;
-  private readonly cacheTag: Float64Array;
-  private readonly cacheStamp: Float64Array;
-  private readonly cacheFetched: Int32Array;
-  private readonly cacheUsed: Int32Array;
-  private readonly cacheTensor: Int32Array;
+  /**
+   * Cache state, one block of 32 · ways bytes per set so that a lookup touches few host cache
+   * lines: ways tags (Float64, -1 = empty), ways LRU stamps (Float64), then per way
+   * [fetched, used, tensor, unused] (Int32, through cacheInfo, a view of the same buffer).
+   */
+  private readonly cacheMeta: Float64Array;
+  private readonly cacheInfo: Int32Array;
   private lruClock = 0;
+  /** Lines per DRAM interleave unit when lines tile it exactly (else 0). */
+  private readonly linesPerUnit: number;
+  /** sectorsOf for every request mask of a line of at most 16 words. */
+  private readonly sectorTable: Int32Array | undefined;
 
   // Per-step scratch.
   private readonly chanAcc: Float64Array;
@@ -135,6 +141,9 @@ export class Engine {
   private readonly pipeClock: Float64Array;
   private readonly pipeFirstThread: Int32Array;
   private readonly pipeThreadCount: Int32Array;
+  /** Cached nextFinisher of each pipeline (-1 when idle): the active thread with the smallest
+   * jobFinish, lowest tid among equals. */
+  private readonly pipeBest: Int32Array;
   private readonly jobFinish: Float64Array;
   private readonly jobActive: Uint8Array;
   private readonly stepStart: Float64Array;
@@ -202,6 +211,7 @@ export class Engine {
     this.dramLatency = config.dram.latencySeconds * config.clockHz;
     this.interleave = config.dram.interleaveBytes;
     this.lineBytes = config.cache.lineBytes;
+    this.linesPerUnit = this.interleave % this.lineBytes === 0 && this.interleave >= this.lineBytes ? this.interleave / this.lineBytes : 0;
     this.wordsPerSector = this.granularity / 4;
     this.cacheLatency = config.cache.latencyCycles;
     this.spadLatency = config.scratchpad.latencyCycles;
@@ -226,17 +236,21 @@ export class Engine {
 
     this.ways = config.cache.ways;
     this.sets = Math.max(1, Math.floor(config.cache.capacityBytes / (this.lineBytes * this.ways)));
-    const lines = this.cores * this.sets * this.ways;
-    this.cacheTag = new Float64Array(lines).fill(-1);
-    this.cacheStamp = new Float64Array(lines);
-    this.cacheFetched = new Int32Array(lines);
-    this.cacheUsed = new Int32Array(lines);
-    this.cacheTensor = new Int32Array(lines);
+    const totalSets = this.cores * this.sets;
+    this.cacheMeta = new Float64Array(totalSets * 4 * this.ways);
+    this.cacheInfo = new Int32Array(this.cacheMeta.buffer);
+    for (let set = 0; set < totalSets; set++) this.cacheMeta.fill(-1, set * 4 * this.ways, set * 4 * this.ways + this.ways);
 
     this.chanAcc = new Float64Array(this.channels);
     this.chanTouched = new Int32Array(this.channels);
     this.bankAcc = new Float64Array(this.banks);
     this.gatherAddr = new Float64Array(1024);
+    const wordsPerLine = this.lineBytes / 4;
+    if (Number.isInteger(wordsPerLine) && wordsPerLine >= 1 && wordsPerLine <= 16) {
+      const table = new Int32Array(1 << wordsPerLine);
+      for (let r = 0; r < table.length; r++) table[r] = this.sectorsOfSlow(r);
+      this.sectorTable = table;
+    }
 
     const ids = this.threads + this.pipeRate.length;
     this.heapTime = new Float64Array(ids);
@@ -247,6 +261,7 @@ export class Engine {
     this.pipeClock = new Float64Array(this.pipeRate.length);
     this.pipeFirstThread = new Int32Array(this.pipeRate.length).fill(-1);
     this.pipeThreadCount = new Int32Array(this.pipeRate.length);
+    this.pipeBest = new Int32Array(this.pipeRate.length).fill(-1);
     for (let tid = 0; tid < this.threads; tid++) {
       const pipe = this.threadPipe[tid];
       if (this.pipeFirstThread[pipe] < 0) this.pipeFirstThread[pipe] = tid;
@@ -391,18 +406,23 @@ export class Engine {
 
   private arrive(pipe: number, tid: number, t: number, instructions: number): void {
     this.advance(pipe, t);
-    this.jobFinish[tid] = this.pipeVirtual[pipe] + instructions;
+    const finish = this.pipeVirtual[pipe] + instructions;
+    this.jobFinish[tid] = finish;
     this.jobActive[tid] = 1;
     this.pipeActive[pipe]++;
+    // Same choice as a full nextFinisher scan: smallest finish, lowest tid among equals.
+    const best = this.pipeBest[pipe];
+    if (best < 0 || finish < this.jobFinish[best] || (finish === this.jobFinish[best] && tid < best)) this.pipeBest[pipe] = tid;
     this.reschedulePipe(pipe);
   }
 
   /** Removes the pipeline's next finishing thread at t and returns it. */
   private depart(pipe: number, t: number): number {
     this.advance(pipe, t);
-    const tid = this.nextFinisher(pipe);
+    const tid = this.pipeBest[pipe];
     this.jobActive[tid] = 0;
     this.pipeActive[pipe]--;
+    this.pipeBest[pipe] = this.pipeActive[pipe] > 0 ? this.nextFinisher(pipe) : -1;
     this.reschedulePipe(pipe);
     return tid;
   }
@@ -428,7 +448,7 @@ export class Engine {
       this.removeFromHeap(id);
       return;
     }
-    const tid = this.nextFinisher(pipe);
+    const tid = this.pipeBest[pipe];
     const remaining = Math.max(0, this.jobFinish[tid] - this.pipeVirtual[pipe]);
     this.setKey(id, this.pipeClock[pipe] + (remaining * n) / this.pipeRate[pipe]);
   }
@@ -579,7 +599,7 @@ export class Engine {
         const missWords = this.lookup(core, tensor, lineAddress, (a - lineStart) >> 2, (e - 1 - lineStart) >> 2);
         if (missWords !== 0) {
           const sectors = popcount(missWords) / this.wordsPerSector;
-          this.addChannel(this.channelOf(lineStart), sectors);
+          this.addChannel(this.lineChannel(lineAddress), sectors);
           counters.dramRead += sectors * this.granularity;
           misses += sectors;
         } else {
@@ -691,6 +711,10 @@ export class Engine {
     let request = 0;
     const w0 = p0 >>> 5;
     const w1 = (p1 - 1) >>> 5;
+    // Word-level path: 4-byte elements and lines of at most 32 elements that tile a bitmap word,
+    // so every line is one contiguous run of bits of one word and its request mask is that run.
+    const fast = elementBytes === 4 && perLine <= 32 && (32 % perLine) === 0 && wordsPerElement === 1;
+    const chunkMask = perLine >= 32 ? -1 : (1 << perLine) - 1;
     // Visit only the nonzero words of `bits`, found through `summary` (one bit per word).
     for (let s = w0 >>> 5; s <= w1 >>> 5; s++) {
       let words = summary[s];
@@ -704,6 +728,19 @@ export class Engine {
         if (w === w1 && (p1 & 31) !== 0) x &= (1 << (p1 & 31)) - 1;
         bits[w] &= ~x;
         if (bits[w] === 0) summary[s] &= ~lowWord;
+        if (fast) {
+          if (x === 0) continue;
+          count += popcount(x);
+          const firstLine = baseLine + (w * 32) / perLine;
+          for (let shift = 0, l = firstLine; shift < 32; shift += perLine, l++) {
+            const chunk = perLine >= 32 ? x | 0 : (x >>> shift) & chunkMask;
+            if (chunk === 0) continue;
+            if (request !== 0) this.bitmapLine(core, tensor, currentLine, request);
+            currentLine = l;
+            request = chunk;
+          }
+          continue;
+        }
         while (x !== 0) {
           const low = x & -x;
           const position = w * 32 + (31 - Math.clz32(low));
@@ -753,7 +790,7 @@ export class Engine {
     const missWords = this.lookupMask(core, tensor, lineAddress, request, this.sectorsOf(request));
     if (missWords !== 0) {
       const sectors = popcount(missWords) / this.wordsPerSector;
-      this.addChannel(this.channelOf(lineAddress * this.lineBytes), sectors);
+      this.addChannel(this.lineChannel(lineAddress), sectors);
       this.tensors[tensor].dramRead += sectors * this.granularity;
       this.bitmapStats[0] += sectors;
       this.bitmapStats[1]++;
@@ -852,9 +889,15 @@ export class Engine {
 
   /** Marks the start of a software cache flush (non-coherent caches between phases). */
   flushCaches(): void {
-    for (let i = 0; i < this.cacheTag.length; i++) {
-      if (this.cacheTag[i] >= 0) this.retire(i);
-      this.cacheTag[i] = -1;
+    const ways = this.ways;
+    const totalSets = this.cores * this.sets;
+    const meta = this.cacheMeta;
+    for (let set = 0; set < totalSets; set++) {
+      const tb = set * 4 * ways;
+      for (let k = 0; k < ways; k++) {
+        if (meta[tb + k] >= 0) this.retire(set, k);
+        meta[tb + k] = -1;
+      }
     }
   }
 
@@ -867,6 +910,12 @@ export class Engine {
 
   private channelOf(address: number): number {
     return Math.floor(address / this.interleave) % this.channels;
+  }
+
+  /** channelOf(lineAddress * lineBytes), without the multiply when lines tile the interleave unit. */
+  private lineChannel(lineAddress: number): number {
+    const k = this.linesPerUnit;
+    return k > 0 ? Math.floor(lineAddress / k) % this.channels : this.channelOf(lineAddress * this.lineBytes);
   }
 
   private addChannel(channel: number, accesses: number): void {
@@ -948,6 +997,12 @@ export class Engine {
 
   /** Whole sectors covering the words of `request`. */
   private sectorsOf(request: number): number {
+    const table = this.sectorTable;
+    if (table !== undefined) return table[request];
+    return this.sectorsOfSlow(request);
+  }
+
+  private sectorsOfSlow(request: number): number {
     const wps = this.wordsPerSector;
     if (wps === 1) return request;
     const wordsPerLine = this.lineBytes / 4;
@@ -963,39 +1018,49 @@ export class Engine {
   /** Cache lookup of the words in `request` (sectors `need`); returns the words to fetch. */
   private lookupMask(core: number, tensor: number, lineAddress: number, request: number, need: number): number {
     this.cacheLookups++;
-    const base = (core * this.sets + (lineAddress % this.sets)) * this.ways;
+    const ways = this.ways;
+    const set = core * this.sets + (lineAddress % this.sets);
     const stamp = ++this.lruClock;
-    let victim = base;
+    const meta = this.cacheMeta;
+    const tb = set * 4 * ways;
+    const sb = tb + ways;
+    let victim = 0;
     let victimStamp = Infinity;
-    for (let w = base; w < base + this.ways; w++) {
-      const tag = this.cacheTag[w];
+    for (let k = 0; k < ways; k++) {
+      const tag = meta[tb + k];
       if (tag === lineAddress) {
-        const missing = need & ~this.cacheFetched[w];
-        this.cacheFetched[w] |= missing;
-        this.cacheUsed[w] |= request;
-        this.cacheStamp[w] = stamp;
+        const info = this.cacheInfo;
+        const ib = 2 * tb + 4 * ways + 4 * k;
+        const missing = need & ~info[ib];
+        info[ib] |= missing;
+        info[ib + 1] |= request;
+        meta[sb + k] = stamp;
         if (missing === 0) this.cacheHits++;
         return missing;
       }
-      const s = tag < 0 ? -1 : this.cacheStamp[w];
+      const s = tag < 0 ? -1 : meta[sb + k];
       if (s < victimStamp) {
         victimStamp = s;
-        victim = w;
+        victim = k;
       }
     }
-    if (this.cacheTag[victim] >= 0) this.retire(victim);
-    this.cacheTag[victim] = lineAddress;
-    this.cacheFetched[victim] = need;
-    this.cacheUsed[victim] = request;
-    this.cacheTensor[victim] = tensor;
-    this.cacheStamp[victim] = stamp;
+    if (meta[tb + victim] >= 0) this.retire(set, victim);
+    meta[tb + victim] = lineAddress;
+    const info = this.cacheInfo;
+    const ib = 2 * tb + 4 * ways + 4 * victim;
+    info[ib] = need;
+    info[ib + 1] = request;
+    info[ib + 2] = tensor;
+    meta[sb + victim] = stamp;
     return need;
   }
 
-  /** Accounts a line leaving the cache: fetched words that were used are useful. */
-  private retire(way: number): void {
-    const used = popcount(this.cacheFetched[way] & this.cacheUsed[way]);
-    this.tensors[this.cacheTensor[way]].dramUsefulRead += used * 4;
+  /** Accounts way k of `set` leaving the cache: fetched words that were used are useful. */
+  private retire(set: number, k: number): void {
+    const info = this.cacheInfo;
+    const ib = set * 8 * this.ways + 4 * this.ways + 4 * k;
+    const used = popcount(info[ib] & info[ib + 1]);
+    this.tensors[info[ib + 2]].dramUsefulRead += used * 4;
   }
 }
 

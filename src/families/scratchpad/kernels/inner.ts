@@ -75,7 +75,7 @@ interface CoreState {
   /** …and one bit per nonzero word of valueBits, so sweeps skip empty stretches. */
   valueSummary: Uint32Array;
   mult: Int32Array;
-  marker: Int32Array;
+  marker: Uint16Array;
   cIdx: number;
   cVal: number;
   cCursor: number;
@@ -110,6 +110,11 @@ export class InnerKernel implements Kernel {
   private readonly valueBytes: number;
   private readonly cost: ScratchpadConfig['cost'];
   private readonly coreState: CoreState[] = [];
+  private readonly mult: Int32Array;
+  /** Output columns seen in the current row: marker[j] === markerEpoch (renumbered on wrap). */
+  private readonly marker: Uint16Array;
+  private markerEpoch = 0;
+  private readonly distinctK: Int32Array;
 
   private readonly state: Int32Array;
   private readonly item: Int32Array;
@@ -175,6 +180,9 @@ export class InnerKernel implements Kernel {
     this.streamCached = bIndexBytes <= config.cache.capacityBytes;
     this.stats = { rowBlock, chunks: nChunks, intersections: 0, macs: 0, bStreamedPastCache: !this.streamCached };
 
+    this.mult = new Int32Array(b.rows);
+    this.marker = new Uint16Array(b.cols);
+    this.distinctK = new Int32Array(b.rows);
     const lists = distribute(a.rows, engine.cores, config.schedule);
     for (let c = 0; c < engine.cores; c++) {
       const rows = lists[c];
@@ -195,8 +203,10 @@ export class InnerKernel implements Kernel {
         outs: new Float64Array(nChunks),
         valueBits: new Uint32Array((nnzB >>> 5) + 1),
         valueSummary: new Uint32Array((nnzB >>> 10) + 1),
-        mult: new Int32Array(b.rows),
-        marker: new Int32Array(b.cols).fill(-1),
+        // Shared by all cores: startBlock runs to completion, its rows belong to one block only,
+        // and mult is cleared at the end of every block.
+        mult: this.mult,
+        marker: this.marker,
         cIdx: engine.allocate(outputs * INDEX_BYTES),
         cVal: engine.allocate(outputs * valueBytes),
         cCursor: 0,
@@ -226,7 +236,8 @@ export class InnerKernel implements Kernel {
     cs.outs.fill(0);
     // One pass over the block's partial products: MACs and distinct outputs per chunk; the first
     // time a k appears, one value load per (k, j) (the mask[k] test hits once for all rows).
-    const distinctK: number[] = [];
+    const distinctK = this.distinctK;
+    let distinct = 0;
     const { marker, outs, macs, loads, mult } = cs;
     const chunkOf = this.chunkOf;
     const cscPos = this.cscPos;
@@ -237,27 +248,43 @@ export class InnerKernel implements Kernel {
     for (let r = 0; r < count; r++) {
       const i = cs.rows[first + r];
       cs.blockRows[r] = i;
+      // A fresh marker value per row (a row's columns are counted once: distinct outputs).
+      if (++this.markerEpoch === 0x10000) {
+        marker.fill(0);
+        this.markerEpoch = 1;
+      }
+      const epoch = this.markerEpoch;
       let out = 0;
       for (let p = a.rowPtr[i]; p < a.rowPtr[i + 1]; p++) {
         const k = a.colIdx[p];
         const q0 = bRowPtr[k];
         const q1 = bRowPtr[k + 1];
         if (mult[k]++ === 0) {
-          distinctK.push(k);
+          distinctK[distinct++] = k;
+          // First time k appears: the value loads, plus the MACs and outputs (one pass).
           for (let q = q0; q < q1; q++) {
-            loads[chunkOf[bColIdx[q]]]++;
+            const j = bColIdx[q];
+            const c = chunkOf[j];
+            loads[c]++;
             const position = cscPos[q];
             const word = position >>> 5;
             bits[word] |= 1 << (position & 31);
             summary[word >>> 5] |= 1 << (word & 31);
+            macs[c]++;
+            if (marker[j] !== epoch) {
+              marker[j] = epoch;
+              outs[c]++;
+              out++;
+            }
           }
+          continue;
         }
         for (let q = q0; q < q1; q++) {
           const j = bColIdx[q];
           const c = chunkOf[j];
           macs[c]++;
-          if (marker[j] !== i) {
-            marker[j] = i;
+          if (marker[j] !== epoch) {
+            marker[j] = epoch;
             outs[c]++;
             out++;
           }
@@ -265,7 +292,7 @@ export class InnerKernel implements Kernel {
       }
       cs.blockOut[r] = out;
     }
-    for (const k of distinctK) mult[k] = 0;
+    for (let d = 0; d < distinct; d++) mult[distinctK[d]] = 0;
   }
 
   private phaseItems(cs: CoreState): number {

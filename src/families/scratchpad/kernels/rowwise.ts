@@ -459,8 +459,11 @@ export class RowwiseKernel implements Kernel {
     let probes = 0;
     let fresh = 0;
     let collisions = 0;
+    const filled = cs.filled;
+    let filledCount = cs.filledCount;
     for (let q = q0; q < q1; q++) {
       const j = colIdx[q];
+      const want = rowKey + j;
       let h = Math.imul(j ^ rowMix, 0x85ebca6b);
       h ^= h >>> 13;
       h = Math.imul(h, 0xc2b2ae35);
@@ -471,12 +474,12 @@ export class RowwiseKernel implements Kernel {
         probeBanks[base + (bankMask >= 0 ? h & bankMask : h % banks)]++;
         const key = table[h];
         if (key === 0) {
-          table[h] = rowKey + j;
-          cs.filled[cs.filledCount++] = h;
+          table[h] = want;
+          filled[filledCount++] = h;
           fresh++;
           break;
         }
-        if (key === rowKey + j) break;
+        if (key === want) break;
         if (first) {
           collisions++;
           first = false;
@@ -485,6 +488,7 @@ export class RowwiseKernel implements Kernel {
       }
       probeBanks[base + (bankMask >= 0 ? h & bankMask : h % banks)]++; // posted atomic add of the product
     }
+    cs.filledCount = filledCount;
     // New keys link their slot into the row's list: one atomic swap each on the row's head.
     this.probeBanks[base + (i % banks)] += fresh;
     const len = q1 - q0;

@@ -61,7 +61,6 @@ export class OuterKernel implements Kernel {
   readonly stats: OuterStats = { partialProducts: 0, partialBytes: 0, mergeLevels: 0 };
   private readonly Ac: MatrixLayout;
   private readonly B: MatrixLayout;
-  private readonly a: CsrMatrix;
   private readonly partialTensor: number;
   private readonly cursorTensor: number;
   private readonly heapTensor: number;
@@ -104,7 +103,6 @@ export class OuterKernel implements Kernel {
     private readonly rowPartialProducts: Float64Array,
     private readonly outputRowCounts: Int32Array,
   ) {
-    this.a = a;
     this.cost = config.cost;
     this.banks = config.scratchpad.banks;
     this.cores = engine.cores;

@@ -140,7 +140,7 @@ interface Plan {
   step: StepCost;
   pipeline: PipelineSpec;
   hbmReadBytes: { weight: number; input: number };
-  l2ReadBytes: number;
+  l2ReadBytes: { weight: number; input: number };
   smemBytes: number;
   outputBytes: number;
   partialBytes: number;
@@ -230,12 +230,13 @@ function plan(
   const weightRefetch = weightBytes > config.l2Bytes / 2 ? Math.ceil(tilesM / waveCols) : 1;
   const inputRefetch = inputBytes > config.l2Bytes / 2 ? Math.ceil(tilesN / waveRows) : 1;
   const hbmIn = weightBytes * weightRefetch + inputBytes * inputRefetch;
-  const l2Read = weightBytes * tilesM + inputBytes * tilesN;
+  // Every CTA reads its weight and activation panels through L2.
+  const l2Read = { weight: weightBytes * tilesM, input: inputBytes * tilesN };
   const finalOut = N * M * B * outputBytes;
   const partialBytes = splitK > 1 ? N * M * B * 4 * splitK : 0;
   const storePerCta = splitK > 1 ? tileN * tileM * 4 : tileN * tileM * outputBytes;
   const l2Scale = (config.hbmBytesPerSecond * config.hbmEfficiency) / config.l2BytesPerSecond;
-  const loadPerCtaStep = Math.max(hbmIn, l2Read * l2Scale) / (ctas * steps);
+  const loadPerCtaStep = Math.max(hbmIn, (l2Read.weight + l2Read.input) * l2Scale) / (ctas * steps);
 
   // Concrete mode: the slowest CTA of each wave sets that wave's pace (load imbalance).
   const nnzPerCta = perCtaNnz && (kernel === 'flash-llm' || kernel === 'lscd' || kernel === 'sputnik') ? perCtaNnz(tileN, kPerCta) : undefined;
@@ -342,6 +343,7 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
   const finalOut = op.n * op.m * op.batch * (DATATYPE_BITS[op.outputDtype] / 8);
   const hbmWrite = chosen.outputBytes + (chosen.splitK > 1 ? finalOut : 0);
   const hbmRead = chosen.hbmReadBytes.weight + chosen.hbmReadBytes.input + chosen.partialBytes;
+  const l2Read = chosen.l2ReadBytes.weight + chosen.l2ReadBytes.input;
   const memory: Record<string, LevelTraffic> = {
     hbm: {
       readBytes: hbmRead,
@@ -352,14 +354,22 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
         output: { readBytes: chosen.partialBytes, writeBytes: hbmWrite },
       },
     },
-    l2: { readBytes: chosen.l2ReadBytes, writeBytes: hbmWrite, perTensor: { operands: { readBytes: chosen.l2ReadBytes, writeBytes: 0 }, output: { readBytes: 0, writeBytes: hbmWrite } } },
+    l2: {
+      readBytes: l2Read,
+      writeBytes: hbmWrite,
+      perTensor: {
+        weight: { readBytes: chosen.l2ReadBytes.weight, writeBytes: 0 },
+        input: { readBytes: chosen.l2ReadBytes.input, writeBytes: 0 },
+        output: { readBytes: 0, writeBytes: hbmWrite },
+      },
+    },
     smem: { readBytes: chosen.smemBytes, writeBytes: 0, perTensor: { operands: { readBytes: chosen.smemBytes, writeBytes: 0 } } },
   };
   const hbmPerByte = 8 * energyOf(energy, 'dram.hbm.bit');
   const actions: ActionCount[] = [
     { component: chosen.kernel === 'sputnik' ? 'cuda_cores' : 'tensor_cores', action: `mac.${op.dtype}`, count: chosen.issuedMacs, energyPerActionJ: macEnergyJ(energy, op.dtype) },
     { component: 'smem', action: 'byte accessed', count: chosen.smemBytes, energyPerActionJ: sramEnergyPerByteJ(energy, config.smemBytes) },
-    { component: 'l2', action: 'byte accessed', count: chosen.l2ReadBytes + hbmWrite, energyPerActionJ: sramEnergyPerByteJ(energy, config.l2SliceBytes) },
+    { component: 'l2', action: 'byte accessed', count: l2Read + hbmWrite, energyPerActionJ: sramEnergyPerByteJ(energy, config.l2SliceBytes) },
     { component: 'hbm', action: 'byte accessed', count: hbmRead + hbmWrite, energyPerActionJ: hbmPerByte },
   ];
 
@@ -369,7 +379,7 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
   const bounds: Record<string, number> = {
     compute: Math.ceil(chosen.issuedMacs / (chosen.kernel === 'sputnik' ? config.sms * config.cudaCoreFmaPerSm : peak)),
     hbm: Math.ceil((hbmRead + hbmWrite) / hbmBytesPerCycle - 1e-9),
-    l2: Math.ceil(chosen.l2ReadBytes / (config.l2BytesPerSecond / config.clockHz) - 1e-9),
+    l2: Math.ceil(l2Read / (config.l2BytesPerSecond / config.clockHz) - 1e-9),
   };
   const overhead = launchCycles + chosen.reductionCycles;
   let bottleneck: string;

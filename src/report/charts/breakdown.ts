@@ -41,17 +41,7 @@ export function energyBreakdownChart(result: Result, id: string): ChartSpec {
     notes: [],
     width: 800,
     height: 500,
-    config: {
-      type: 'bar',
-      data: { labels, datasets },
-      options: {
-        scales: {
-          x: { stacked: true, title: { text: 'operator (×count = repeated instances)' }, ticks: { autoSkip: false, maxRotation: 60 } },
-          y: { stacked: true, beginAtZero: true, title: { text: 'energy (J)' } },
-        },
-        plugins: { legend: { position: 'bottom' } },
-      },
-    },
+    config: stackedOperatorBars(labels, datasets, 'energy (J)'),
     axes: { y: { kind: 'eng', unit: 'J' } },
     table: {
       headers: ['operator', 'count', ...components.map((c) => `${c}_J`), 'total_J'],
@@ -76,17 +66,7 @@ export function cycleBreakdownChart(result: Result, id: string): ChartSpec {
     notes: [],
     width: 800,
     height: 500,
-    config: {
-      type: 'bar',
-      data: { labels, datasets },
-      options: {
-        scales: {
-          x: { stacked: true, title: { text: 'operator (×count = repeated instances)' }, ticks: { autoSkip: false, maxRotation: 60 } },
-          y: { stacked: true, beginAtZero: true, title: { text: 'cycles' } },
-        },
-        plugins: { legend: { position: 'bottom' } },
-      },
-    },
+    config: stackedOperatorBars(labels, datasets, 'cycles'),
     axes: { y: { kind: 'eng', unit: 'cycles' } },
     table: {
       headers: ['operator', 'count', 'compute_cycles', 'stall_cycles', 'cycles', 'bottleneck'],
@@ -198,6 +178,21 @@ export function operatorTimeComparisonChart(items: LabelledResult[], id: string)
     table: {
       headers: ['operator', ...items.map((i) => `${i.label}_s`)],
       rows: names.map((n) => [n, ...items.map((item) => item.result.operators.find((op) => op.name === n)?.seconds ?? null)]),
+    },
+  };
+}
+
+/** chart.js config shared by the per-operator stacked bar charts. */
+function stackedOperatorBars(labels: string[], datasets: ReturnType<typeof barDataset>[], yTitle: string): ChartSpec['config'] {
+  return {
+    type: 'bar',
+    data: { labels, datasets },
+    options: {
+      scales: {
+        x: { stacked: true, title: { text: 'operator (×count = repeated instances)' }, ticks: { autoSkip: false, maxRotation: 60 } },
+        y: { stacked: true, beginAtZero: true, title: { text: yTitle } },
+      },
+      plugins: { legend: { position: 'bottom' } },
     },
   };
 }

@@ -14,7 +14,6 @@ import { patternModel } from '../../sparsity/index.js';
 import { TENSOR_CORE_PARAMS, TENSOR_CORE_STATS } from './params.js';
 import {
   blockSparseStep,
-  cudaCoreSpmmStep,
   denseStep,
   dualSideStep,
   loadSparseComputeDenseStep,
@@ -23,10 +22,13 @@ import {
   FLASH_LLM_TILES,
   KERNEL_DESCRIPTIONS,
   STRUCTURED_SPARSE_TILES,
+  sputnikStep,
+  sputnikTileColumns,
   type GpuCore,
   type KernelId,
   type StepCost,
 } from './kernels.js';
+import { clockDerate, ctaFootprint, ctasPerSm, epilogueCycles, exposedFixedCycles, operatorWallSeconds, prologueCycles, type ExecutionMode, type HostCost } from './efficiency.js';
 
 export interface TensorCoreConfig {
   clockHz: number;
@@ -48,7 +50,22 @@ export interface TensorCoreConfig {
   smemOperandReads: number;
   decodeInstructionsPerNonzero: number;
   launchOverheadSeconds: number;
+  sustainedClockHz: number;
+  registersPerSm: number;
+  maxCtasPerSm: number;
+  hbmLatencySeconds: number;
+  registerOverhead: number;
+  clusterMulticast: number;
+  sputnikInstructionsPerNonzero: number;
+  sputnikTileColumns: number;
+  cusparseltMinTokens: number;
+  cusparseltExtraKernels: number;
+  executionMode: ExecutionMode;
+  frameworkOverheadSeconds: number;
 }
+
+/** Resident threads per SM on Ampere and Hopper [T: CUDA programming guide, cc 8.0 / 9.0]. */
+const MAX_THREADS_PER_SM = 2048;
 
 function configure(arch: ArchSpec): TensorCoreConfig {
   const v = arch.values;
@@ -80,6 +97,18 @@ function configure(arch: ArchSpec): TensorCoreConfig {
     smemOperandReads: num('kernel.smem_operand_reads'),
     decodeInstructionsPerNonzero: num('kernel.decode_instructions_per_nonzero'),
     launchOverheadSeconds: num('kernel.launch_overhead'),
+    sustainedClockHz: num('compute.sustained_tensor_clock'),
+    registersPerSm: num('compute.registers_per_sm'),
+    maxCtasPerSm: num('compute.max_ctas_per_sm'),
+    hbmLatencySeconds: num('memory.hbm.latency'),
+    registerOverhead: num('kernel.registers_per_thread_overhead'),
+    clusterMulticast: num('kernel.cluster_multicast'),
+    sputnikInstructionsPerNonzero: num('kernel.sputnik_instructions_per_nonzero'),
+    sputnikTileColumns: num('kernel.sputnik_tile_columns'),
+    cusparseltMinTokens: num('kernel.cusparselt_min_tokens'),
+    cusparseltExtraKernels: num('kernel.cusparselt_extra_kernels'),
+    executionMode: v['host.execution_mode'] as ExecutionMode,
+    frameworkOverheadSeconds: num('host.framework_overhead'),
   };
   if (!(config.mmaPerTensorCore.fp16! > 0)) {
     throw inputError({ file: arch.file, keyPath: 'compute.mma.fp16', message: 'a tensor core needs a nonzero FP16 MMA rate', expected: 'MACs per tensor core per cycle >= 1' });
@@ -147,6 +176,14 @@ interface Plan {
   issuedMacs: number;
   imbalance: number;
   reductionCycles: number;
+  /** Shared-memory bytes written by the global→shared copies (cp.async/TMA fills, decode scatters). */
+  smemWriteBytes: number;
+  ctasPerSm: number;
+  prologueCycles: number;
+  epilogueCycles: number;
+  derate: number;
+  /** Kernels launched besides the main one and the split-K reduction (2:4 pad/slice). */
+  extraKernels: number;
 }
 
 const roundUp = (x: number, to: number) => Math.ceil(x / to) * to;
@@ -163,13 +200,14 @@ function plan(
   perCtaNnz: ((tileN: number, kPerCta: number) => { mean: number; max: number; counts?: Uint32Array }) | undefined,
 ): Plan | undefined {
   const N = op.n;
-  const M = op.m;
+  // cuSPARSELt/CUTLASS 2:4 has no skinny-N kernels: the tokens are padded to its minimum tile.
+  const M = kernel === 'cusparselt' ? roundUp(op.m, config.cusparseltMinTokens) : op.m;
   const K = op.k;
   const B = op.batch;
   const kStep = kernel === 'cublas' || kernel === 'cusparselt' || kernel === 'block-sparse' ? 32 : 64;
   const kPerCta = Math.ceil(K / splitK);
   if (splitK > 1 && kPerCta < kStep) return undefined;
-  const tileM = Math.min(tileMCap, roundUp(M, 8));
+  const tileM = kernel === 'sputnik' ? tileMCap : Math.min(tileMCap, roundUp(M, 8));
   const operandBytes = DATATYPE_BITS[op.dtype] / 8;
   const outputBytes = DATATYPE_BITS[op.outputDtype] / 8;
   const steps = Math.ceil(kPerCta / kStep);
@@ -207,7 +245,7 @@ function plan(
       case 'block-sparse':
         return blockSparseStep(core, shape, mmaFragmentOccupancy);
       case 'sputnik':
-        return cudaCoreSpmmStep(core, shape, nnzPerElement * stepElements * nnzScale);
+        return sputnikStep(core, shape, nnzPerElement * stepElements * nnzScale, config.sputnikInstructionsPerNonzero);
       case 'dstc': {
         const effectual = tileN * tileM * kStep * weight.density * input.density;
         const storedBytes = storedBytesPerElement * stepElements + (input.storage.bytes / (M * K)) * kStep * tileM;
@@ -230,8 +268,9 @@ function plan(
   const weightRefetch = weightBytes > config.l2Bytes / 2 ? Math.ceil(tilesM / waveCols) : 1;
   const inputRefetch = inputBytes > config.l2Bytes / 2 ? Math.ceil(tilesN / waveRows) : 1;
   const hbmIn = weightBytes * weightRefetch + inputBytes * inputRefetch;
-  // Every CTA reads its weight and activation panels through L2.
-  const l2Read = { weight: weightBytes * tilesM, input: inputBytes * tilesN };
+  // Every CTA reads its weight and activation panels through L2; CTAs of a multicast cluster
+  // (consecutive along N) share one read of their common activation panel.
+  const l2Read = { weight: weightBytes * tilesM, input: (inputBytes * tilesN) / Math.min(config.clusterMulticast, tilesN) };
   const finalOut = N * M * B * outputBytes;
   const partialBytes = splitK > 1 ? N * M * B * 4 * splitK : 0;
   const storePerCta = splitK > 1 ? tileN * tileM * 4 : tileN * tileM * outputBytes;
@@ -239,8 +278,24 @@ function plan(
   const loadPerCtaStep = Math.max(hbmIn, (l2Read.weight + l2Read.input) * l2Scale) / (ctas * steps);
 
   // Concrete mode: the slowest CTA of each wave sets that wave's pace (load imbalance).
-  const nnzPerCta = perCtaNnz && (kernel === 'flash-llm' || kernel === 'lscd' || kernel === 'sputnik') ? perCtaNnz(tileN, kPerCta) : undefined;
+  // Sputnik's row swizzle launches row groups longest first, so a wave holds groups of
+  // similar length: its CTA order is the counts sorted in decreasing order.
+  const rawNnzPerCta = perCtaNnz && (kernel === 'flash-llm' || kernel === 'lscd' || kernel === 'sputnik') ? perCtaNnz(tileN, kPerCta) : undefined;
+  const nnzPerCta = rawNnzPerCta?.counts && kernel === 'sputnik' ? { ...rawNnzPerCta, counts: Uint32Array.from(rawNnzPerCta.counts).sort().reverse() } : rawNnzPerCta;
   const meanCta = nnzPerCta?.mean ?? 1;
+
+  // Efficiency mechanisms (efficiency.ts). On-SM cycles stretch by the clock derate under
+  // tensor load; each wave adds the exposed share of one CTA's prologue and epilogue.
+  const stages = kernel === 'cublas' || kernel === 'cusparselt' ? 3 : 2;
+  const probe = stepCost(1);
+  const derate = kernel === 'sputnik' ? 1 : clockDerate(config.clockHz, config.sustainedClockHz, probe.total > 0 ? probe.mma / probe.total : 0);
+  const stageBytes = probe.smem * config.smemBytesPerCycle / (1 + config.smemOperandReads);
+  const footprint = ctaFootprint(tileN, tileM, stages, stageBytes, config.registerOverhead);
+  const coResident = kernel === 'sputnik' ? config.maxCtasPerSm : ctasPerSm({ smemBytes: config.smemBytes, registersPerSm: config.registersPerSm, maxCtasPerSm: config.maxCtasPerSm, maxThreadsPerSm: MAX_THREADS_PER_SM }, footprint);
+  const prologue = prologueCycles(config.hbmLatencySeconds * config.clockHz);
+  // Sputnik stores each thread's outputs straight from registers: no shared-memory epilogue.
+  const epilogue = kernel === 'sputnik' ? 0 : epilogueCycles(tileN, tileM, config.smemBytesPerCycle) * derate;
+  const fixedPerWave = exposedFixedCycles(prologue + epilogue, coResident);
   const runs: TileRun[] = [];
   let issuedMacs = 0;
   for (let w = 0; w < waves; w++) {
@@ -255,8 +310,9 @@ function plan(
     }
     const cost = stepCost(scale);
     const load = loadPerCtaStep * active;
-    if (steps > 1) runs.push({ count: steps - 1, loadBytes: load, computeCycles: cost.total, storeBytes: 0 });
-    runs.push({ count: 1, loadBytes: load, computeCycles: cost.total, storeBytes: storePerCta * active });
+    runs.push({ count: 1, loadBytes: 0, computeCycles: fixedPerWave, storeBytes: 0 });
+    if (steps > 1) runs.push({ count: steps - 1, loadBytes: load, computeCycles: cost.total * derate, storeBytes: 0 });
+    runs.push({ count: 1, loadBytes: load, computeCycles: cost.total * derate, storeBytes: storePerCta * active });
   }
   const step = stepCost(1);
   switch (kernel) {
@@ -275,7 +331,11 @@ function plan(
   // Split-K: a second kernel reads every partial sum and writes the result.
   const reductionBytes = partialBytes + finalOut;
   const reductionCycles = splitK > 1 ? Math.ceil((reductionBytes / (config.hbmBytesPerSecond * config.hbmEfficiency) + config.launchOverheadSeconds) * config.clockHz) : 0;
-  const smemBytes = ctas * steps * (step.smem * config.smemBytesPerCycle);
+  // Shared-memory traffic of the regular staging: each staged byte is written once by the
+  // global→shared copy and read `operandReads` times (the irregular decode comes on top).
+  const stagedBytes = ctas * steps * ((step.smem * config.smemBytesPerCycle) / (1 + config.smemOperandReads));
+  const smemWriteBytes = kernel === 'sputnik' ? 0 : stagedBytes;
+  const smemBytes = ctas * steps * (step.smem * config.smemBytesPerCycle) - smemWriteBytes;
   return {
     kernel,
     tileN,
@@ -300,16 +360,31 @@ function plan(
     issuedMacs,
     imbalance: nnzPerCta ? nnzPerCta.max / Math.max(meanCta, 1e-12) : 1,
     reductionCycles,
+    smemWriteBytes,
+    ctasPerSm: coResident,
+    prologueCycles: exposedFixedCycles(prologue, coResident),
+    epilogueCycles: exposedFixedCycles(epilogue, coResident),
+    derate,
+    extraKernels: kernel === 'cusparselt' && op.m % config.cusparseltMinTokens !== 0 ? config.cusparseltExtraKernels : 0,
   };
 }
 
-function tilesFor(kernel: KernelId): ReadonlyArray<[number, number]> {
+function hostCost(config: TensorCoreConfig): HostCost {
+  return { mode: config.executionMode, launchSeconds: config.launchOverheadSeconds, frameworkSeconds: config.frameworkOverheadSeconds };
+}
+
+function tilesFor(config: TensorCoreConfig, kernel: KernelId, tokens: number): ReadonlyArray<[number, number]> {
   if (kernel === 'cusparselt') return STRUCTURED_SPARSE_TILES;
-  if (kernel === 'flash-llm' || kernel === 'lscd' || kernel === 'sputnik' || kernel === 'dstc') return FLASH_LLM_TILES;
+  // Sputnik: a thread block covers 4 weight rows (kBlockItemsY) × its token tile.
+  if (kernel === 'sputnik') return [[4, sputnikTileColumns(tokens, config.sputnikTileColumns)]];
+  if (kernel === 'flash-llm' || kernel === 'lscd' || kernel === 'dstc') return FLASH_LLM_TILES;
   return DENSE_TILES;
 }
 
 const SPLIT_K = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 16];
+// Split-K is an option of cuBLAS and Flash-LLM; cuSPARSELt's default algorithm (no
+// cusparseLtMatmulSearch, as PyTorch calls it) and Sputnik run one CTA per output tile [R].
+const splitKFor = (kernel: KernelId) => (kernel === 'cusparselt' || kernel === 'sputnik' ? [1] : SPLIT_K);
 
 function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: FamilyContext, index: string): OperatorSimulation {
   const { options, energy } = context;
@@ -324,8 +399,8 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
   // The kernel's own heuristic: try its tile shapes and split-K factors on the analytical path
   // and keep the fastest (like cuBLAS/cuSPARSELt autotuning), then time it with the chosen engine.
   let best: { plan: Plan; cycles: number } | undefined;
-  for (const [tileN, tileM] of tilesFor(kernel)) {
-    for (const splitK of SPLIT_K) {
+  for (const [tileN, tileM] of tilesFor(config, kernel, op.m)) {
+    for (const splitK of splitKFor(kernel)) {
       const candidate = plan(config, op, kernel, weight, input, tileN, tileM, splitK, undefined);
       if (!candidate) continue;
       const cycles = analyticalPipeline(candidate.pipeline).cycles + candidate.reductionCycles;
@@ -335,8 +410,12 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
   if (!best) throw new Error('no tile configuration fits');
   const chosen = perCtaNnz ? plan(config, op, kernel, weight, input, best.plan.tileN, best.plan.tileM, best.plan.splitK, perCtaNnz)! : best.plan;
   const timing = options.engine === 'event' ? simulatePipeline(chosen.pipeline) : analyticalPipeline(chosen.pipeline);
-  const launchCycles = Math.ceil(config.launchOverheadSeconds * config.clockHz);
-  const cycles = timing.cycles + launchCycles + chosen.reductionCycles;
+  // Host side: the main kernel, the 2:4 pad/slice kernels (each a short copy), and the split-K
+  // reduction (its launch is inside reductionCycles).
+  const gpuCycles = timing.cycles + chosen.reductionCycles;
+  const kernels = 1 + chosen.extraKernels;
+  const cycles = Math.ceil(operatorWallSeconds(hostCost(config), kernels, gpuCycles / config.clockHz) * config.clockHz);
+  const launchCycles = cycles - gpuCycles;
 
   const dense = op.m * op.n * op.k * op.batch;
   const effectual = dense * weight.density * input.density;
@@ -363,12 +442,12 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
         output: { readBytes: 0, writeBytes: hbmWrite },
       },
     },
-    smem: { readBytes: chosen.smemBytes, writeBytes: 0, perTensor: { operands: { readBytes: chosen.smemBytes, writeBytes: 0 } } },
+    smem: { readBytes: chosen.smemBytes, writeBytes: chosen.smemWriteBytes, perTensor: { operands: { readBytes: chosen.smemBytes, writeBytes: chosen.smemWriteBytes } } },
   };
   const hbmPerByte = 8 * energyOf(energy, 'dram.hbm.bit');
   const actions: ActionCount[] = [
     { component: chosen.kernel === 'sputnik' ? 'cuda_cores' : 'tensor_cores', action: `mac.${op.dtype}`, count: chosen.issuedMacs, energyPerActionJ: macEnergyJ(energy, op.dtype) },
-    { component: 'smem', action: 'byte accessed', count: chosen.smemBytes, energyPerActionJ: sramEnergyPerByteJ(energy, config.smemBytes) },
+    { component: 'smem', action: 'byte accessed', count: chosen.smemBytes + chosen.smemWriteBytes, energyPerActionJ: sramEnergyPerByteJ(energy, config.smemBytes) },
     { component: 'l2', action: 'byte accessed', count: l2Read + hbmWrite, energyPerActionJ: sramEnergyPerByteJ(energy, config.l2SliceBytes) },
     { component: 'hbm', action: 'byte accessed', count: hbmRead + hbmWrite, energyPerActionJ: hbmPerByte },
   ];
@@ -383,14 +462,14 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
   };
   const overhead = launchCycles + chosen.reductionCycles;
   let bottleneck: string;
-  if (overhead > 0.3 * cycles) bottleneck = chosen.reductionCycles > launchCycles ? 'split-k-reduction' : 'launch-overhead';
+  if (overhead > 0.3 * cycles) bottleneck = chosen.reductionCycles > launchCycles ? 'split-k-reduction' : config.executionMode === 'eager' ? 'host-overhead' : 'launch-overhead';
   else if (timing.dramBusyCycles >= mainCompute) bottleneck = bounds.l2 > bounds.hbm ? 'l2-bandwidth' : 'hbm-bandwidth';
   else if (chosen.step.decode > Math.max(chosen.step.mma, chosen.step.smem)) bottleneck = 'sparse-decode';
   else if (chosen.kernel === 'sputnik') bottleneck = 'cuda-cores';
   else bottleneck = chosen.step.smem > chosen.step.mma ? 'smem-bandwidth' : 'tensor-core';
 
   const notes = [
-    `${op.name}: kernel ${chosen.kernel} (${KERNEL_DESCRIPTIONS[chosen.kernel]}); CTA tile ${chosen.tileN}×${chosen.tileM}×${chosen.kStep}, split-K ${chosen.splitK}, ${chosen.waves} waves`,
+    `${op.name}: kernel ${chosen.kernel} (${KERNEL_DESCRIPTIONS[chosen.kernel]}); CTA tile ${chosen.tileN}×${chosen.tileM}×${chosen.kStep}, split-K ${chosen.splitK}, ${chosen.waves} waves, ${chosen.ctasPerSm} CTAs/SM`,
     'GPU energy is dynamic only (MACs, shared memory, L2, HBM); static power, register files and instruction issue are not modelled (first approximation)',
   ];
   if (weight.pattern.kind !== 'dense' || input.pattern.kind !== 'dense') {
@@ -421,6 +500,11 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
       weightDensity: weight.density,
       tileImbalance: chosen.imbalance,
       reductionSeconds: chosen.reductionCycles / config.clockHz,
+      ctasPerSm: chosen.ctasPerSm,
+      prologueCycles: chosen.prologueCycles,
+      epilogueCycles: chosen.epilogueCycles,
+      clockDerate: chosen.derate,
+      hostSeconds: launchCycles / config.clockHz,
     },
     notes,
   };
@@ -440,8 +524,8 @@ function simulateElementwise(config: TensorCoreConfig, op: ElementwiseOperator, 
     outputBuffers: 1,
   };
   const timing = context.options.engine === 'event' ? simulatePipeline(pipeline) : analyticalPipeline(pipeline);
-  const launchCycles = Math.ceil(config.launchOverheadSeconds * config.clockHz);
-  const cycles = timing.cycles + launchCycles;
+  const cycles = Math.ceil(operatorWallSeconds(hostCost(config), 1, timing.cycles / config.clockHz) * config.clockHz);
+  const launchCycles = cycles - timing.cycles;
   const hbmPerByte = 8 * energyOf(context.energy, 'dram.hbm.bit');
   return {
     cycles,
@@ -456,7 +540,7 @@ function simulateElementwise(config: TensorCoreConfig, op: ElementwiseOperator, 
       { component: 'hbm', action: 'byte accessed', count: readBytes + writeBytes, energyPerActionJ: hbmPerByte },
     ],
     bounds: { compute: computeCycles, hbm: Math.ceil((readBytes + writeBytes) / pipeline.dramBytesPerCycle - 1e-9) },
-    bottleneck: launchCycles > timing.cycles ? 'launch-overhead' : timing.dramBusyCycles > timing.computeCycles ? 'hbm-bandwidth' : 'cuda-cores',
+    bottleneck: launchCycles > timing.cycles ? (config.executionMode === 'eager' ? 'host-overhead' : 'launch-overhead') : timing.dramBusyCycles > timing.computeCycles ? 'hbm-bandwidth' : 'cuda-cores',
     stats: {},
     notes: [`element-wise operators: one kernel each, ${OPS_PER_ELEMENT[op.function]} operations per ${op.function} element on CUDA cores [A]`],
   };

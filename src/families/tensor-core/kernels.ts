@@ -75,8 +75,10 @@ export function structuredSparseStep(core: GpuCore, s: StepShape): StepCost {
  * cp.async stages the stored (compressed) weight tile and the activation tile in shared memory;
  * the CTA zero-fills a dense weight tile, reads each stored word, decodes it and scatters the
  * value into the dense tile, then ldmatrix feeds the dense MMA. The decode is irregular
- * shared-memory traffic and integer work, both at `smemEfficiency` of peak, and it precedes the
- * MMA of the same tile (its overlap is with the next tile's global loads).
+ * shared-memory traffic and integer work, both at `smemEfficiency` of peak. Flash-LLM's
+ * double-buffered pipeline extracts tile i+1 while the tensor cores run tile i, so extraction
+ * overlaps the MMA: the step takes the slowest of the tensor cores, the shared-memory pipe
+ * (regular staging plus the irregular scatter, which share it) and the instruction issue.
  */
 export function loadSparseComputeDenseStep(core: GpuCore, s: StepShape, storedValuesPerStep: number, storedBytesPerStep: number): StepCost {
   const denseTileBytes = s.tileN * s.kStep * s.operandBytes;
@@ -84,10 +86,9 @@ export function loadSparseComputeDenseStep(core: GpuCore, s: StepShape, storedVa
   const mma = (s.tileN * s.tileM * s.kStep) / core.macsPerSmCycle;
   const smem = (storedBytesPerStep + activationBytes + (denseTileBytes + activationBytes) * core.operandReads) / core.smemBytesPerCycle;
   const irregularBytes = denseTileBytes + storedBytesPerStep + storedValuesPerStep * s.operandBytes;
-  const decode =
-    irregularBytes / (core.smemBytesPerCycle * core.smemEfficiency) +
-    (storedValuesPerStep * core.decodeInstructionsPerNonzero) / (core.issuePerSm * core.smemEfficiency);
-  return { mma, smem, decode, total: decode + Math.max(mma, smem) };
+  const scatter = irregularBytes / (core.smemBytesPerCycle * core.smemEfficiency);
+  const issue = (storedValuesPerStep * core.decodeInstructionsPerNonzero) / (core.issuePerSm * core.smemEfficiency);
+  return { mma, smem, decode: scatter + issue, total: Math.max(mma, smem + scatter, issue) };
 }
 
 /** MMA only on the stored (nonzero) blocks: `storedFraction` of the dense tile's work. */
@@ -99,14 +100,25 @@ export function blockSparseStep(core: GpuCore, s: StepShape, storedFraction: num
 }
 
 /**
- * CUDA-core SpMM: nonzeros × tokens FMAs, plus a gather of the X row (tileM values) per nonzero
- * from shared memory and index decode, all irregular.
+ * Sputnik's FP16 SpMM (Gale et al., SC 2020) on CUDA cores: a thread block row covers
+ * `tileColumns` output columns with one thread per half2, so every stored nonzero costs each of
+ * those tileColumns / 2 threads `instructionsPerNonzero` instructions (lanes past the token count
+ * still issue, predicated off), plus a gather of the dense row segment through L1 in whole 32 B
+ * sectors. FMAs run in FP32 on CUDA cores. The three pipes overlap; the slowest sets the pace.
  */
-export function cudaCoreSpmmStep(core: GpuCore, s: StepShape, nonzerosPerStep: number): StepCost {
+export function sputnikStep(core: GpuCore, s: StepShape, nonzerosPerStep: number, instructionsPerNonzero: number): StepCost {
   const fma = (nonzerosPerStep * s.tileM) / core.cudaCoreFmaPerSm;
-  const gather = (nonzerosPerStep * s.tileM * s.operandBytes) / (core.smemBytesPerCycle * core.smemEfficiency);
-  const decode = (nonzerosPerStep * core.decodeInstructionsPerNonzero) / (core.issuePerSm * core.smemEfficiency);
-  return { mma: fma, smem: gather, decode, total: fma + gather + decode };
+  const gatherBytes = nonzerosPerStep * Math.max(32, Math.ceil((s.tileM * s.operandBytes) / 32) * 32);
+  const gather = gatherBytes / (core.smemBytesPerCycle * core.smemEfficiency);
+  const issue = (nonzerosPerStep * (s.tileM / 2) * instructionsPerNonzero) / (core.issuePerSm * core.smemEfficiency);
+  return { mma: fma, smem: gather, decode: issue, total: Math.max(fma, gather, issue) };
+}
+
+/** Sputnik's token tile: `small` columns up to `small` tokens, twice that up to 2 × small, else 4 ×. */
+export function sputnikTileColumns(tokens: number, small: number): number {
+  if (tokens <= small) return small;
+  if (tokens <= 2 * small) return 2 * small;
+  return 4 * small;
 }
 
 /**
@@ -133,11 +145,12 @@ export const DENSE_TILES: ReadonlyArray<[number, number]> = [
   [128, 16],
   [128, 8],
 ];
-// cuSPARSELt exposes fewer tuned shapes than cuBLAS (hardware.md §1.3, mechanism 1) [A: which].
+// cuSPARSELt/CUTLASS 2:4 exposes fewer tuned shapes than cuBLAS (hardware.md §1.3, mechanism 1)
+// and none skinnier than its minimum token tile (kernel.cusparselt_min_tokens) [A: which].
 export const STRUCTURED_SPARSE_TILES: ReadonlyArray<[number, number]> = [
   [128, 128],
   [128, 64],
-  [128, 16],
+  [128, 32],
 ];
 // Flash-LLM: TILE_M 128 weight rows, TILE_K 64, token tile 8..64 (csrc/TilingConfig.h) [M, code].
 export const FLASH_LLM_TILES: ReadonlyArray<[number, number]> = [

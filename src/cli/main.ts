@@ -6,7 +6,7 @@ import { join, basename } from 'node:path';
 import { presetNames, resolvePresetPath } from './presets.js';
 import { registerSweepCommands } from './sweep-command.js';
 import { addReportCommand } from './report-command.js';
-import { renderValidation, validationRows } from './validate.js';
+import { renderValidation, validationRows, VALIDATE_FORMATS, type ValidateFormat } from './validate.js';
 import { writeReport } from '../report/report-writer.js';
 import { observationsFromResults } from '../report/charts/speedup.js';
 import { InputError, formatIssue, didYouMean, inputError } from '../spec/errors.js';
@@ -261,10 +261,14 @@ export function buildProgram(): Command {
 
   program
     .command('validate')
-    .description('Run the bundled reference cases (SCALE-Sim v2 results, Flash-LLM, FlightLLM, SAT) and print accsim next to the reference numbers')
-    .action(() => {
+    .description('The accuracy table: every bundled reference case (SCALE-Sim v2 results, published A100 kernels, Flash-LLM, FlightLLM, SAT) with tag, source, reference, accsim, error and tolerance; exit 1 if any fails')
+    .option('-f, --format <format>', `output format: ${VALIDATE_FORMATS.join(', ')}`, 'table')
+    .action((flags: { format: string }) => {
+      if (!(VALIDATE_FORMATS as readonly string[]).includes(flags.format)) {
+        throw inputError({ file: '<command line>', keyPath: '--format', message: `unknown format '${flags.format}'`, expected: `one of ${VALIDATE_FORMATS.join(', ')}` });
+      }
       const rows = validationRows();
-      process.stdout.write(renderValidation(rows));
+      process.stdout.write(renderValidation(rows, flags.format as ValidateFormat));
       if (!rows.every((r) => r.pass)) {
         process.stderr.write('accsim validate: some checks fail (FAIL rows above)\n');
         process.exitCode = 1;

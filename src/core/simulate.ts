@@ -11,6 +11,7 @@ import {
   RESULT_VERSION,
   isGemmLike,
   type ArchSpec,
+  type Datatype,
   type LevelTraffic,
   type OperatorResult,
   type Result,
@@ -34,20 +35,31 @@ export function simulate(arch: ArchSpec, workload: Workload, options: Partial<Si
   if (!baseTable) throw inputError({ file: arch.file, keyPath: 'energy.table', message: `unknown energy table '${arch.energy.table}'` });
   const energy = withOverrides(baseTable, arch.energy.overrides);
   const clockHz = family.clockHz(config);
-  const peak = family.peakMacsPerCycle(config);
+  const nominalPeak = family.peakMacsPerCycle(config);
+  const peakFor = (dtype: Datatype) => (family.peakMacsPerCycleFor ? family.peakMacsPerCycleFor(config, dtype) : nominalPeak);
 
   const peaks: number[] = [];
   const operators: OperatorResult[] = workload.operators.map((op, index) => {
     if (!family.operatorKinds.includes(op.kind)) throw unsupportedOperator(family, arch, workload, index);
     const sim = family.simulateOperator(config, op, { options: resolvedOptions, energy, masks, workloadFile: workload.file, operatorIndex: index });
-    peaks.push(sim.peakMacsPerCycle ?? peak);
+    peaks.push(sim.peakMacsPerCycle ?? peakFor(op.dtype));
     return operatorResult(op, sim, clockHz, peaks[index]);
   });
+  // The header peak is the workload's datatype: the one carrying the most dense MACs.
+  const byDtype: Partial<Record<Datatype, number>> = {};
+  const macsByDtype = new Map<Datatype, number>();
+  operators.forEach((op, index) => {
+    byDtype[op.dtype] = peaks[index];
+    macsByDtype.set(op.dtype, (macsByDtype.get(op.dtype) ?? 0) + op.macs.dense);
+  });
+  let peak = nominalPeak;
+  let most = -1;
+  for (const [dtype, macs] of macsByDtype) if (macs > most) [most, peak] = [macs, byDtype[dtype]!];
 
   return {
     schema: RESULT_SCHEMA,
     version: RESULT_VERSION,
-    arch: { name: arch.name, family: arch.family, file: arch.file, hash: arch.hash, clockHz, peakMacsPerCycle: peak },
+    arch: { name: arch.name, family: arch.family, file: arch.file, hash: arch.hash, clockHz, peakMacsPerCycle: peak, peakMacsPerCycleByDtype: byDtype },
     workload: { name: workload.name, file: workload.file, hash: workload.hash },
     options: resolvedOptions,
     operators,
@@ -97,6 +109,7 @@ function operatorResult(op: Workload['operators'][number], sim: OperatorSimulati
     count: n,
     shape,
     dtype: op.dtype,
+    peakMacsPerCycle: peak,
     cycles,
     computeCycles: sim.computeCycles * n,
     stallCycles: sim.stallCycles * n,

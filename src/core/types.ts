@@ -199,6 +199,8 @@ export interface OperatorResult extends PerformanceSummary {
   count: number;
   shape: { m: number; n: number; k: number; batch: number };
   dtype: Datatype;
+  /** Peak MACs per cycle for this operator's datatype (its compute roof). */
+  peakMacsPerCycle: number;
   energy: PerformanceSummary['energy'] & { actions: EnergyAction[] };
   /** Lower bounds in cycles: compute and each memory level's bandwidth. */
   bounds: Record<string, number>;
@@ -215,7 +217,11 @@ export const RESULT_VERSION = 1;
 export interface Result {
   schema: typeof RESULT_SCHEMA;
   version: typeof RESULT_VERSION;
-  arch: { name: string; family: string; file: string; hash: string; clockHz: number; peakMacsPerCycle: number };
+  /**
+   * peakMacsPerCycle is the peak for the workload's datatype (the one with the most dense MACs);
+   * peakMacsPerCycleByDtype lists it for every datatype the workload uses.
+   */
+  arch: { name: string; family: string; file: string; hash: string; clockHz: number; peakMacsPerCycle: number; peakMacsPerCycleByDtype?: Partial<Record<Datatype, number>> };
   workload: { name: string; file: string; hash: string };
   options: SimulateOptions;
   operators: OperatorResult[];

@@ -2,7 +2,7 @@
 // src/families/ plus one line in registry.ts.
 
 import type { ParamDecl, StatDecl } from '../spec/params.js';
-import type { ArchSpec, LevelTraffic, Operator, SimulateOptions } from '../core/types.js';
+import type { ArchSpec, Datatype, LevelTraffic, Operator, SimulateOptions } from '../core/types.js';
 import type { EnergyTable } from '../core/energy-tables.js';
 import type { MaskCache } from '../core/operand-sparsity.js';
 
@@ -55,5 +55,7 @@ export interface Family<Config = unknown> {
   configure(arch: ArchSpec): Config;
   clockHz(config: Config): number;
   peakMacsPerCycle(config: Config): number;
+  /** Peak MACs/cycle for one datatype, where the family's rate depends on it (header, roofline). */
+  peakMacsPerCycleFor?(config: Config, dtype: Datatype): number;
   simulateOperator(config: Config, op: Operator, context: FamilyContext): OperatorSimulation;
 }

@@ -325,6 +325,10 @@ function plan(
     case 'block-sparse':
       issuedMacs = ctas * steps * tileN * tileM * kStep * mmaFragmentOccupancy;
       break;
+    case 'cusparselt':
+      // The sparse MMA multiplies only the kept values of each 2:4 group.
+      issuedMacs = (ctas * steps * tileN * tileM * kStep) / config.sparseMmaSpeedup;
+      break;
     default:
       issuedMacs = ctas * steps * tileN * tileM * kStep;
   }
@@ -453,7 +457,8 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
   ];
 
   const mainCompute = timing.computeCycles;
-  const peak = config.sms * macsPerSmCycle(config, op.dtype) * (chosen.kernel === 'cusparselt' ? config.sparseMmaSpeedup : 1);
+  // Issued MACs of a 2:4 kernel are the kept values only, so every kernel meets the dense roof.
+  const peak = config.sms * macsPerSmCycle(config, op.dtype);
   const hbmBytesPerCycle = (config.hbmBytesPerSecond * config.hbmEfficiency) / config.clockHz;
   const bounds: Record<string, number> = {
     compute: Math.ceil(chosen.issuedMacs / (chosen.kernel === 'sputnik' ? config.sms * config.cudaCoreFmaPerSm : peak)),
@@ -563,5 +568,6 @@ export const tensorCoreFamily: Family<TensorCoreConfig> = {
   configure,
   clockHz: (config) => config.clockHz,
   peakMacsPerCycle: (config) => config.sms * macsPerSmCycle(config, 'fp16'),
+  peakMacsPerCycleFor: (config, dtype) => config.sms * macsPerSmCycle(config, dtype),
   simulateOperator,
 };

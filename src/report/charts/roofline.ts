@@ -2,7 +2,7 @@
 // model). For level L:
 //   operational intensity  OI = 2 · MACs / bytes_L          (op/B; one MAC = two operations)
 //   attained performance   P  = 2 · MACs / seconds          (op/s)
-//   compute ceiling           = 2 · arch.peakMacsPerCycle · arch.clockHz
+//   compute ceiling           = 2 · peakMacsPerCycle of the operators' datatype · arch.clockHz
 //   bandwidth ceiling         = BW_L · OI, BW_L = bytes_L / bounds[L] cycles · clockHz
 // bounds[L] is the family's lower bound on cycles from L's bandwidth, so bytes_L / bounds[L] is the
 // bandwidth the model used (rounded: a bound is at least one whole cycle per operator); the largest
@@ -77,7 +77,12 @@ export function deriveBandwidth(result: Result, level: string): DerivedBandwidth
 export function rooflineData(result: Result, level: string, macKind: MacKind = 'issued'): RooflineData {
   const notes: string[] = [];
   const clockHz = result.arch.clockHz;
-  const peakOpsPerSecond = 2 * result.arch.peakMacsPerCycle * clockHz;
+  // The compute roof of each operator is its datatype's peak; the chart draws the highest one and
+  // names the others (an INT8 GEMM on A100 has twice the FP16 roof).
+  const opPeak = (op: OperatorResult) => op.peakMacsPerCycle ?? result.arch.peakMacsPerCycle;
+  const peakOpsPerSecond = 2 * Math.max(result.arch.peakMacsPerCycle, ...result.operators.map(opPeak)) * clockHz;
+  const dtypeRoofs = new Map(result.operators.map((op) => [op.dtype, 2 * opPeak(op) * clockHz]));
+  if (dtypeRoofs.size > 1) notes.push(`Compute roof per datatype: ${[...dtypeRoofs].map(([d, r]) => `${d} ${engineering(r, 'OP/s')}`).join(', ')}; the line is the highest.`);
   const bandwidth = deriveBandwidth(result, level);
   if (!bandwidth) {
     notes.push(`No ${level} bandwidth ceiling: the Result has no bounds.${level} (cycles) with ${level} traffic to derive a bandwidth from; only the compute ceiling is drawn.`);
@@ -176,7 +181,7 @@ export function rooflineChart(data: RooflineData, id: string, context: string): 
     id,
     title: `Roofline at ${data.level}`,
     subtitle,
-    caption: `Each operator at operational intensity 2·MACs/${data.level} bytes (${data.macKind} MACs; read + write bytes) and attained performance 2·MACs/seconds, on log–log axes. Ceilings: arch.peakMacsPerCycle × clock (compute)${data.bandwidth ? ` and ${data.level} bytes ÷ bounds.${data.level} cycles (bandwidth)` : ''}.`,
+    caption: `Each operator at operational intensity 2·MACs/${data.level} bytes (${data.macKind} MACs; read + write bytes) and attained performance 2·MACs/seconds, on log–log axes. Ceilings: the operators' datatype peakMacsPerCycle × clock (compute)${data.bandwidth ? ` and ${data.level} bytes ÷ bounds.${data.level} cycles (bandwidth)` : ''}.`,
     notes: data.notes,
     width: 800,
     height: 500,

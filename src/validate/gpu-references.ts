@@ -12,9 +12,11 @@ export interface GemmShape {
   outputDtype?: 'fp16' | 'fp32';
 }
 
-/** One measured kernel time on A100-SXM4-80GB, FP16 inputs. */
+/** One measured kernel time: A100-SXM4-80GB or H100 SXM5 80GB (the bundled presets). */
 export interface KernelTimeCase {
   id: string;
+  arch: 'a100' | 'h100';
+  dtype?: 'fp16' | 'fp32';
   description: string;
   shape: GemmShape;
   /** 'dense' or 2:4 structured sparse weights. */
@@ -24,8 +26,9 @@ export interface KernelTimeCase {
   source: string;
 }
 
-export const A100_KERNEL_TIMES: readonly KernelTimeCase[] = [
+export const KERNEL_TIMES: readonly KernelTimeCase[] = [
   {
+    arch: 'a100',
     id: 'linear-3072x3072x10240-dense',
     description: 'nn.Linear(10240, 3072) on a 3072 × 10240 FP16 input, cuBLAS',
     shape: { m: 3072, n: 3072, k: 10240 },
@@ -35,6 +38,7 @@ export const A100_KERNEL_TIMES: readonly KernelTimeCase[] = [
     source: 'PyTorch tutorial "Accelerating BERT with semi-structured (2:4) sparsity" (pytorch/tutorials prototype_source/semi_structured_sparse.rst): "Dense: 0.870ms" on A100 80GB',
   },
   {
+    arch: 'a100',
     id: 'linear-3072x3072x10240-2:4',
     description: 'the same nn.Linear with 2:4 weights (CUTLASS sparse kernel)',
     shape: { m: 3072, n: 3072, k: 10240 },
@@ -44,6 +48,7 @@ export const A100_KERNEL_TIMES: readonly KernelTimeCase[] = [
     source: 'same tutorial: "Sparse: 0.630ms | Speedup: 1.382x" on A100 80GB',
   },
   {
+    arch: 'a100',
     id: 'cutlass-3456x4096x8192-dense',
     description: 'CUTLASS profiler cutlass_tensorop_s16816gemm_f16_256x128_32x3 (FP32 output)',
     shape: { m: 3456, n: 4096, k: 8192, outputDtype: 'fp32' },
@@ -53,6 +58,7 @@ export const A100_KERNEL_TIMES: readonly KernelTimeCase[] = [
     source: 'NVIDIA/cutlass media/docs/profiler.md, "Example Tensor Core GEMM Operations": Runtime 0.98647 ms, 235138 GFLOP/s (A100; NVIDIA/cutlass issue 106: the shape used for the A100 peak estimate)',
   },
   {
+    arch: 'a100',
     id: 'cutlass-4096-dense',
     description: 'CUTLASS FP16 GEMM 4096³',
     shape: { m: 4096, n: 4096, k: 4096 },
@@ -62,6 +68,7 @@ export const A100_KERNEL_TIMES: readonly KernelTimeCase[] = [
     source: 'NVIDIA/CUDALibrarySamples issue 57 (A100, CUDA 11.5): "The cutlass gemm of the same size is profiled at 0.607959 ms"',
   },
   {
+    arch: 'a100',
     id: 'cusparselt-4096-2:4',
     description: 'cuSPARSELt 2:4 FP16 matmul 4096³ (library sample)',
     shape: { m: 4096, n: 4096, k: 4096 },
@@ -71,6 +78,7 @@ export const A100_KERNEL_TIMES: readonly KernelTimeCase[] = [
     source: 'NVIDIA/CUDALibrarySamples issue 57 (A100, CUDA 11.5): "The cuSparselt example of size m=n=k=4096 measures at 0.545792 ms"',
   },
   {
+    arch: 'a100',
     id: 'gemv-1x4096x4096-dense',
     description: 'single-token decode GEMV, 1 × 4096 input, 4096 × 4096 weight',
     shape: { m: 1, n: 4096, k: 4096 },
@@ -78,6 +86,37 @@ export const A100_KERNEL_TIMES: readonly KernelTimeCase[] = [
     seconds: 0.022e-3,
     tag: '[M]',
     source: 'pytorch/pytorch issue 111339 (maintainer, A100): "Dense: 0.022ms"',
+  },
+  {
+    arch: 'a100',
+    id: 'cutlass-sgemm-3456x4096x4096',
+    dtype: 'fp32',
+    description: 'CUTLASS profiler cutlass_simt_sgemm_128x128_8x2 (FP32 on CUDA cores)',
+    shape: { m: 3456, n: 4096, k: 4096, outputDtype: 'fp32' },
+    weights: 'dense',
+    seconds: 6.73655e-3,
+    tag: '[M]',
+    source: 'NVIDIA/cutlass media/docs/profiler.md, "Example CUDA Core GEMM Operation": Runtime 6.73655 ms, 17218.4 GFLOP/s (A100)',
+  },
+  {
+    arch: 'h100',
+    id: 'torch-matmul-4096-h100',
+    description: 'torch.matmul FP16 4096³ (cuBLAS, PyTorch 2.7 + CUDA 12.8)',
+    shape: { m: 4096, n: 4096, k: 4096 },
+    weights: 'dense',
+    seconds: (2 * 4096 ** 3) / 760.04e12,
+    tag: '[M]',
+    source: 'zzc0721/torch-performance-test-data issue 79, "NVIDIA H100 80GB HBM3": FP16 4096x4096 760.04 TFLOPS (community benchmark in a cloud container)',
+  },
+  {
+    arch: 'h100',
+    id: 'torch-matmul-8192-h100',
+    description: 'torch.matmul FP16 8192³ (cuBLAS, PyTorch 2.7 + CUDA 12.8)',
+    shape: { m: 8192, n: 8192, k: 8192 },
+    weights: 'dense',
+    seconds: (2 * 8192 ** 3) / 736.19e12,
+    tag: '[M]',
+    source: 'zzc0721/torch-performance-test-data issue 79, "NVIDIA H100 80GB HBM3": FP16 8192x8192 736.19 TFLOPS (community benchmark in a cloud container)',
   },
 ];
 

@@ -124,9 +124,9 @@ export const TENSOR_CORE_PARAMS: readonly ParamDecl[] = [
     key: 'kernel.sputnik_instructions_per_nonzero',
     type: 'integer',
     min: 1,
-    default: 7,
+    default: 8,
     description: 'Thread instructions per stored nonzero per thread in Sputnik\'s FP16 SpMM (each thread owns one half2 of the output row)',
-    source: '[D] google-research/sputnik spmm (compute_utils.h, dense_tile.h): 1 dense half2 load, 1 address IMAD, 2 half→float converts, 2 FFMA, ~1 amortised shared-memory value/index load',
+    source: '[D] google-research/sputnik spmm (cuda_spmm.cu.cc, compute_utils.h TileMAC, dense_tile.h): shared-memory index load, address IMAD, dense half2 load, 2 half→float converts of it, 1 convert of the sparse value, 2 FFMA',
   },
   {
     key: 'kernel.sputnik_tile_columns',

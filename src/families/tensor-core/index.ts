@@ -449,8 +449,10 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
     smem: { readBytes: chosen.smemBytes, writeBytes: chosen.smemWriteBytes, perTensor: { operands: { readBytes: chosen.smemBytes, writeBytes: chosen.smemWriteBytes } } },
   };
   const hbmPerByte = 8 * energyOf(energy, 'dram.hbm.bit');
+  // Sputnik, and datatypes without a tensor-core rate (FP32), run on the CUDA cores.
+  const onCudaCores = chosen.kernel === 'sputnik' || !((config.mmaPerTensorCore[op.dtype] ?? 0) > 0);
   const actions: ActionCount[] = [
-    { component: chosen.kernel === 'sputnik' ? 'cuda_cores' : 'tensor_cores', action: `mac.${op.dtype}`, count: chosen.issuedMacs, energyPerActionJ: macEnergyJ(energy, op.dtype) },
+    { component: onCudaCores ? 'cuda_cores' : 'tensor_cores', action: `mac.${op.dtype}`, count: chosen.issuedMacs, energyPerActionJ: macEnergyJ(energy, op.dtype) },
     { component: 'smem', action: 'byte accessed', count: chosen.smemBytes + chosen.smemWriteBytes, energyPerActionJ: sramEnergyPerByteJ(energy, config.smemBytes) },
     { component: 'l2', action: 'byte accessed', count: l2Read + hbmWrite, energyPerActionJ: sramEnergyPerByteJ(energy, config.l2SliceBytes) },
     { component: 'hbm', action: 'byte accessed', count: hbmRead + hbmWrite, energyPerActionJ: hbmPerByte },
@@ -469,9 +471,9 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
   let bottleneck: string;
   if (overhead > 0.3 * cycles) bottleneck = chosen.reductionCycles > launchCycles ? 'split-k-reduction' : config.executionMode === 'eager' ? 'host-overhead' : 'launch-overhead';
   else if (timing.dramBusyCycles >= mainCompute) bottleneck = bounds.l2 > bounds.hbm ? 'l2-bandwidth' : 'hbm-bandwidth';
-  else if (chosen.step.decode > Math.max(chosen.step.mma, chosen.step.smem)) bottleneck = 'sparse-decode';
   else if (chosen.kernel === 'sputnik') bottleneck = 'cuda-cores';
-  else bottleneck = chosen.step.smem > chosen.step.mma ? 'smem-bandwidth' : 'tensor-core';
+  else if (chosen.step.decode > Math.max(chosen.step.mma, chosen.step.smem)) bottleneck = 'sparse-decode';
+  else bottleneck = chosen.step.smem > chosen.step.mma ? 'smem-bandwidth' : onCudaCores ? 'cuda-cores' : 'tensor-core';
 
   const notes = [
     `${op.name}: kernel ${chosen.kernel} (${KERNEL_DESCRIPTIONS[chosen.kernel]}); CTA tile ${chosen.tileN}×${chosen.tileM}×${chosen.kStep}, split-K ${chosen.splitK}, ${chosen.waves} waves, ${chosen.ctasPerSm} CTAs/SM`,

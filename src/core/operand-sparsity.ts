@@ -14,8 +14,11 @@ import {
   maskNnz,
   operandSparsityStats,
   parseFormatName,
+  patternModel,
   patternStats,
+  popcount32,
   tileNnz,
+  wordsPerRow,
   validateFormatSpec,
   validatePatternSpec,
   type Mask,
@@ -128,4 +131,40 @@ export function operandTileStats(
   }
   const stats = operandSparsityStats(view.pattern, view.shape, 'statistical', view.seed, tile);
   return { tiles: stats.tile.tiles, mean: stats.tile.mean, max: stats.tile.max };
+}
+
+/**
+ * Fraction of K columns of an operand ([rows × K]) that carry at least one nonzero within a tile
+ * of `tileRows` consecutive rows, averaged over the row tiles. For an input [tokens × K] this is
+ * the chunk-level union density of activation-sparse kernels (Deja Vu, BlockFFN, CoreInfer): a
+ * column with no nonzero in the token tile multiplies nothing, so the weight column it meets is
+ * never read. Concrete: counted from the mask (OR of the tile's rows, popcount). Statistical:
+ * 1 − P(the tile's column is empty) from the pattern model, per column.
+ */
+export function activeColumnFraction(view: OperandView, tileRows: number, cache?: MaskCache): number {
+  const { rows, cols } = view.shape;
+  if (view.pattern.kind === 'dense') return 1;
+  const tile = Math.max(1, Math.min(tileRows, rows));
+  const tiles = Math.ceil(rows / tile);
+  let active = 0;
+  if (view.mode === 'concrete') {
+    const mask = maskFor(view.pattern, view.shape, view.seed, cache);
+    const wpr = wordsPerRow(cols);
+    const union = new Uint32Array(wpr);
+    for (let t = 0; t < tiles; t++) {
+      union.fill(0);
+      for (let r = t * tile; r < Math.min(rows, (t + 1) * tile); r++) {
+        for (let w = 0; w < wpr; w++) union[w] = (union[w] | mask.words[r * wpr + w]) >>> 0;
+      }
+      for (let w = 0; w < wpr; w++) active += popcount32(union[w]);
+    }
+  } else {
+    const model = patternModel(view.pattern, view.shape);
+    for (let t = 0; t < tiles; t++) {
+      const r0 = t * tile;
+      const r1 = Math.min(rows, r0 + tile);
+      for (let c = 0; c < cols; c++) active += 1 - model.regionEmptyProb(r0, r1, c, c + 1);
+    }
+  }
+  return active / (tiles * cols);
 }

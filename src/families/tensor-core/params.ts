@@ -2,6 +2,7 @@
 // Provenance tags: [T] datasheet/whitepaper, [D] derived, [R] recalled from a paper, [A] assumption.
 
 import type { ParamDecl, StatDecl } from '../../spec/params.js';
+import { ACTIVATION_SPARSE_STATS } from './activation-sparse.js';
 
 export const TENSOR_CORE_PARAMS: readonly ParamDecl[] = [
   { key: 'clock', type: 'quantity', dimension: 'frequency', positive: true, description: 'SM clock used for the tensor-core peaks' },
@@ -99,4 +100,5 @@ export const TENSOR_CORE_STATS: readonly StatDecl[] = [
   { key: 'weightDensity', unit: 'fraction', description: 'Nonzero fraction of the weight operand' },
   { key: 'tileImbalance', unit: 'ratio', description: 'Max / mean nonzeros per CTA (concrete mode; 1 in statistical mode)' },
   { key: 'reductionSeconds', unit: 's', description: 'Split-K reduction kernel time' },
+  ...ACTIVATION_SPARSE_STATS,
 ];

@@ -302,11 +302,20 @@ function simulateOperator(config: SystolicConfig, operator: Operator, context: F
       ...mapping.notes,
       ...(skip?.notes ?? []),
       ...(options.convention === 'scalesim' ? [SCALESIM_NOTE] : [ENERGY_NOTE]),
-      ...(weight.pattern.kind !== 'dense' || input.pattern.kind !== 'dense'
-        ? [`sparsity: ${weight.mode} mode (seed ${options.seed}); zero MACs ${config.zeroHandling === 'gating' ? 'gated (no energy, same cycles)' : config.zeroHandling === 'skipping' ? (skip ? 'skipped (no energy, no slot)' : 'computed (the SCALE-Sim convention models no skipping)') : 'computed'}; operands moved ${config.compressedOperands ? 'in their storage format' : 'dense'}`]
-        : []),
+      ...(weight.pattern.kind !== 'dense' || input.pattern.kind !== 'dense' ? sparsityNotes(config, options, weight.mode, skip !== undefined) : []),
     ],
   };
+}
+
+/** What the target did with the declared zeros; 'dense traffic' / 'no mechanism' notes feed `compare`'s effect column. */
+function sparsityNotes(config: SystolicConfig, options: FamilyContext['options'], mode: string, skipped: boolean): string[] {
+  const notes = [`sparsity: ${mode} mode (seed ${options.seed})`];
+  if (!config.compressedOperands) notes.push('dense traffic: no compressed operands on this target (memory.compressed_operands: false)');
+  else notes.push('sparse operands move and sit in SRAM in their storage format (values + metadata), expanded at the array edge');
+  if (config.zeroHandling === 'dense') notes.push('no mechanism for zero MACs (compute.zero_handling: dense)');
+  else if (config.zeroHandling === 'gating') notes.push('zero MACs gated: no MAC energy, same cycles (compute.zero_handling: gating)');
+  else if (!skipped) notes.push('zero MACs computed: the SCALE-Sim convention models no skipping');
+  return notes;
 }
 
 /**

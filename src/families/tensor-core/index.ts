@@ -13,6 +13,7 @@ import { inputError } from '../../spec/errors.js';
 import { patternModel } from '../../sparsity/index.js';
 import { TENSOR_CORE_PARAMS, TENSOR_CORE_STATS } from './params.js';
 import { activationSparseGemm } from './activation-sparse.js';
+import { outerProductFraction } from './dual-side.js';
 import {
   blockSparseStep,
   cudaCoreSpmmStep,
@@ -210,7 +211,7 @@ function plan(
       case 'sputnik':
         return cudaCoreSpmmStep(core, shape, nnzPerElement * stepElements * nnzScale);
       case 'dstc': {
-        const effectual = tileN * tileM * kStep * weight.density * input.density;
+        const effectual = tileN * tileM * kStep * outerProductFraction(weight, input);
         const storedBytes = storedBytesPerElement * stepElements + (input.storage.bytes / (M * K)) * kStep * tileM;
         return dualSideStep(core, shape, effectual * nnzScale, storedBytes);
       }
@@ -265,7 +266,7 @@ function plan(
       issuedMacs = weight.nnz * M * B;
       break;
     case 'dstc':
-      issuedMacs = N * M * K * B * weight.density * input.density;
+      issuedMacs = N * M * K * B * outerProductFraction(weight, input);
       break;
     case 'block-sparse':
       issuedMacs = ctas * steps * tileN * tileM * kStep * mmaFragmentOccupancy;
@@ -343,7 +344,7 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
   const cycles = timing.cycles + launchCycles + chosen.reductionCycles;
 
   const dense = op.m * op.n * op.k * op.batch;
-  const effectual = dense * weight.density * input.density;
+  const effectual = dense * outerProductFraction(weight, input);
   const finalOut = op.n * op.m * op.batch * (DATATYPE_BITS[op.outputDtype] / 8);
   const hbmWrite = chosen.outputBytes + (chosen.splitK > 1 ? finalOut : 0);
   const hbmRead = chosen.hbmReadBytes.weight + chosen.hbmReadBytes.input + chosen.partialBytes;

@@ -34,6 +34,10 @@ const GEMM_COMMON: ParamDecl[] = [
     default: 'parameters',
     description: 'What the weight (K×N) operand holds: model parameters, the KV cache, or activations',
   },
+  { key: 'weight_dtype', type: 'enum', choices: DATATYPES, default: '', description: 'Datatype the weights are stored in (e.g. int4 for W4A16); defaults to dtype, the datatype the MACs run in after dequantisation' },
+  { key: 'weight_group_size', type: 'integer', min: 0, default: 0, description: 'Group-wise quantisation: weights along K sharing one scale (and zero point); 0 = no per-group metadata' },
+  { key: 'weight_scale_bits', type: 'integer', min: 1, default: 16, description: 'Bits of one group scale (16 = an FP16 scale, as in GPTQ/Marlin)' },
+  { key: 'weight_zero_point_bits', type: 'integer', min: 0, default: 0, description: 'Bits of one group zero point (0 = symmetric quantisation)' },
 ];
 
 /** Operator parameters by kind, declared once: they drive validation and the docs. */
@@ -207,6 +211,10 @@ function operatorFromTree(node: SpecNode, keyPath: string, context: ResolveConte
   } else {
     op = { kind: operatorKind, name, count, batch: operatorKind === 'batched_matmul' ? (v.batch as number) : 1, m: v.m as number, n: v.n as number, k: v.k as number, dtype, outputDtype, phase, weightKind };
   }
+  if (v.weight_dtype) op.weightDtype = v.weight_dtype as Datatype;
+  if ((v.weight_group_size as number) > 0) {
+    op.weightQuant = { groupSize: v.weight_group_size as number, scaleBits: v.weight_scale_bits as number, zeroPointBits: v.weight_zero_point_bits as number };
+  }
   const sparsityEntry = map.entries.get('sparsity');
   if (sparsityEntry) op.sparsity = sparsityFromTree(sparsityEntry.node, `${keyPath}.sparsity`, context, op, readMask);
   return op;
@@ -233,6 +241,18 @@ function sparsityFromTree(node: SpecNode, keyPath: string, context: ResolveConte
     if (formatEntry) spec.format = expectString(formatEntry.node, context, `${path}.format`);
     const paramsEntry = operandMap.entries.get('format_params');
     if (paramsEntry) spec.formatParams = plainData(paramsEntry.node, context, `${path}.format_params`) as Record<string, unknown>;
+    const declaredBits = spec.formatParams?.valueBits;
+    const operandDtype = operand === 'weight' ? (op.weightDtype ?? op.dtype) : op.dtype;
+    if (declaredBits !== undefined && declaredBits !== DATATYPE_BITS[operandDtype]) {
+      const node = paramsEntry!.node.kind === 'map' ? (paramsEntry!.node.entries.get('valueBits')?.node ?? paramsEntry!.node) : paramsEntry!.node;
+      throw inputError({
+        file: context.file,
+        position: node.position,
+        keyPath: `${path}.format_params.valueBits`,
+        message: `valueBits ${String(declaredBits)} contradicts the ${operand} datatype ${operandDtype} (${DATATYPE_BITS[operandDtype]} bits)`,
+        expected: `${DATATYPE_BITS[operandDtype]}, or set ${operand === 'weight' ? 'weight_dtype' : 'dtype'} to the stored datatype (e.g. weight_dtype: int4 for 4-bit values)`,
+      });
+    }
     if (spec.format) {
       const formatNode = formatEntry!.node;
       const parsed = atPosition(formatNode, () => parseFormatName(spec.format!, context.file, `${path}.format`));

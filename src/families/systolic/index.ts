@@ -217,7 +217,7 @@ function simulateOperator(config: SystolicConfig, operator: Operator, context: F
   const input = operandView(op, 'input', options, context.masks);
   const scale = config.compressedOperands
     ? { weight: weight.storage.bytes / weight.denseBytes, input: input.storage.bytes / input.denseBytes }
-    : { weight: 1, input: 1 };
+    : { weight: weight.quantisedDenseBytes / weight.denseBytes, input: 1 };
   const skip: SkipPlan | undefined =
     config.zeroHandling === 'skipping' && options.convention === 'accsim' ? planSkipping(config, op, weight, input, context.masks) : undefined;
   const mapping = skip ? mapSkipping(config, op, scale, skip) : mapOperator(config, op, scale);

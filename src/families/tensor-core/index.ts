@@ -14,6 +14,7 @@ import { patternModel } from '../../sparsity/index.js';
 import { TENSOR_CORE_PARAMS, TENSOR_CORE_STATS } from './params.js';
 import { activationSparseGemm } from './activation-sparse.js';
 import { outerProductFraction } from './dual-side.js';
+import { quantisedWeightNote } from './quantised.js';
 import {
   blockSparseStep,
   cudaCoreSpmmStep,
@@ -397,6 +398,8 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
     `${op.name}: kernel ${chosen.kernel} (${KERNEL_DESCRIPTIONS[chosen.kernel]}); CTA tile ${chosen.tileN}×${chosen.tileM}×${chosen.kStep}, split-K ${chosen.splitK}, ${chosen.waves} waves`,
     'GPU energy is dynamic only (MACs, shared memory, L2, HBM); static power, register files and instruction issue are not modelled (first approximation)',
   ];
+  const quantised = quantisedWeightNote(op, weight, chosen.kernel);
+  if (quantised) notes.push(quantised);
   if (weight.pattern.kind !== 'dense' || input.pattern.kind !== 'dense') {
     notes.push(`sparsity: ${weight.mode} mode (seed ${options.seed}); weight ${weight.pattern.kind} density ${weight.density.toFixed(3)} stored as ${weight.format.kind}`);
   }

@@ -15,6 +15,7 @@ import { TENSOR_CORE_PARAMS, TENSOR_CORE_STATS } from './params.js';
 import { activationSparseGemm } from './activation-sparse.js';
 import { outerProductFraction } from './dual-side.js';
 import { quantisedWeightNote } from './quantised.js';
+import { declaredKernel, fallbackNote } from './format-kernels.js';
 import {
   blockSparseStep,
   cudaCoreSpmmStep,
@@ -127,7 +128,7 @@ function chooseKernel(config: TensorCoreConfig, weight: OperandView, input: Oper
     case 'bcsr':
       return 'block-sparse';
     default:
-      return 'lscd';
+      return declaredKernel(wf, file, `${index}.sparsity.weight.format`);
   }
 }
 
@@ -398,6 +399,8 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
     `${op.name}: kernel ${chosen.kernel} (${KERNEL_DESCRIPTIONS[chosen.kernel]}); CTA tile ${chosen.tileN}×${chosen.tileM}×${chosen.kStep}, split-K ${chosen.splitK}, ${chosen.waves} waves`,
     'GPU energy is dynamic only (MACs, shared memory, L2, HBM); static power, register files and instruction issue are not modelled (first approximation)',
   ];
+  const fallback = fallbackNote(weight.format.kind);
+  if (fallback) notes.push(fallback);
   const quantised = quantisedWeightNote(op, weight, chosen.kernel);
   if (quantised) notes.push(quantised);
   if (weight.pattern.kind !== 'dense' || input.pattern.kind !== 'dense') {

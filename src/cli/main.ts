@@ -148,7 +148,8 @@ async function compareCommand(flags: CompareFlags): Promise<void> {
     const speedup = {
       kind: 'speedup' as const,
       title: `Speedup vs dense: ${workload.name}`,
-      context: `weights at density ${densities.join(', ')} (N:M formats use their own density); break-even density: ${breakEvenSummary(rows)}`,
+      context: `weights at density ${densities.join(', ')} (N:M formats use their own density)`,
+      notes: [`Break-even weight density (the format is faster than dense below it; 'no effect': the target cannot use the format): ${breakEvenSummary(rows)}.`],
       observations: observationsFromResults(rows.map((row) => ({ result: row.result, format: row.format, sparsity: 1 - row.density, target: row.arch }))),
     };
     const inputs = [speedup, ...rows.map((row) => ({ kind: 'result' as const, result: row.result, label: `${row.arch} · ${row.format}` }))];

@@ -63,6 +63,10 @@ export function weightSparsityFor(format: string, density: number, blockSize: nu
     const n = Math.max(1, Math.round(16 * density));
     return { pattern: { kind: 'nm', n, m: 16, dim: 'cols' }, format };
   }
+  if (parsed.id === 'gqsa') {
+    // Groups of groupSize along K kept or pruned whole: a row-wise block pattern.
+    return { pattern: { kind: 'block', density, bh: 1, bw: (parsed.params.groupSize as number | undefined) ?? 16 }, format };
+  }
   if (parsed.id === 'blocked-ell' || parsed.id === 'bcsr') {
     return { pattern: { kind: 'block', density, bh: blockSize, bw: blockSize }, format, formatParams: { bh: blockSize, bw: blockSize } };
   }

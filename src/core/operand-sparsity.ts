@@ -89,7 +89,8 @@ export function operandView(
   const formatWithBits = 'valueBits' in format ? { ...format, valueBits } : format;
   const seed = deriveSeed(options.seed, `${op.name}.${role}`);
   const denseBytes = Math.ceil((shape.rows * shape.cols * DATATYPE_BITS[op.dtype]) / 8);
-  const quant = role === 'weight' ? op.weightQuant : undefined;
+  // A format with its own per-group scales (gqsa) replaces the operator's group quantisation.
+  const quant = role === 'weight' && !('scaleBits' in format) ? op.weightQuant : undefined;
   const scaleBits = groupScaleBits(shape, quant);
   const withScales = (storage: StorageBreakdown): StorageBreakdown => addGroupScales(storage, scaleBits);
   const quantisedDenseBytes = Math.ceil((shape.rows * shape.cols * valueBits + scaleBits) / 8);

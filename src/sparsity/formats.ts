@@ -567,6 +567,55 @@ const bcsr: FormatImpl = {
   },
 };
 
+// --- GQSA: group sparsity + group quantisation ----------------------------------------------
+
+/** GQSA groups as BSR blocks of 1 × groupSize along K, plus one scale per stored group. */
+function gqsaParts(parts: StorageBreakdown, p: ResolvedParams): StorageBreakdown {
+  const scaleBits = (parts.details?.storedBlocks ?? 0) * num(p, 'scaleBits');
+  const totalBits = parts.totalBits + scaleBits;
+  return { ...parts, metadataBits: parts.metadataBits + scaleBits, totalBits, bytes: Math.ceil(totalBits / 8 - 1e-9), details: { ...parts.details, scaleBits } };
+}
+
+const asGroups = (p: ResolvedParams): ResolvedParams => ({ ...p, bh: 1, bw: num(p, 'groupSize') });
+
+const gqsa: FormatImpl = {
+  id: 'gqsa',
+  families: {
+    systolic: SYSTOLIC_COMPRESSED,
+    'tensor-core': { use: 'kernel', kernel: 'block-sparse', note: 'GQSA: MMA on the 16 × 16 fragments the kept groups touch (first approximation: tiles are staged in shared memory at the MAC width)' },
+    'dsp-chain': DSP_CHAIN_COMPRESSED,
+    scratchpad: GRAPH_KERNELS_ONLY,
+  },
+  aliases: ['group-sparse-quantised'],
+  description:
+    'GQSA (group quantisation and sparsity): each weight row is cut into groups of `groupSize` consecutive values ' +
+    'along K; a group is pruned whole or kept, and a kept group stores its values quantised (valueBits, 4 for ' +
+    'INT4) with one `scaleBits` scale, a group-column index and BSR row pointers. Use it with weight_dtype: int4 ' +
+    'and a row-wise block pattern (bh 1, bw groupSize).',
+  params: [
+    { name: 'groupSize', type: 'integer', default: 16, min: 1, description: 'Weights per group along K (default 16).' },
+    valueBitsParam(4),
+    { name: 'scaleBits', type: 'integer', default: 16, min: 0, description: 'Bits of the scale stored with each kept group (default 16, an FP16 scale).' },
+    indexBitsParam('ceil(log2(groups per row))'),
+    pointerBitsParam('bits to hold the group count'),
+  ],
+  exact(mask, raw) {
+    const p = asGroups(raw);
+    const { nbr, nbc, counts } = blockCounts(mask, 1, num(p, 'bw'));
+    let nonEmpty = 0;
+    for (const v of counts) if (v > 0) nonEmpty++;
+    return gqsaParts(bcsrParts(nbr, nbc, nonEmpty, maskNnz(mask), p, true), p);
+  },
+  statistical(_shape, nnz, model, raw) {
+    const p = asGroups(raw);
+    const { grid, p: occ } = blockOccupancy(model, 1, num(p, 'bw'));
+    let nonEmpty = 0;
+    let k = 0;
+    for (const rc of grid.rowClasses) for (const cc of grid.colClasses) nonEmpty += occ[k++] * rc.count * cc.count;
+    return gqsaParts(bcsrParts(grid.gridRows, grid.gridCols, nonEmpty, nnz, p, model.regionExact), p);
+  },
+};
+
 // --- Tiled-CSL (Flash-LLM) -------------------------------------------------------------------
 
 const tiledCsl: FormatImpl = {
@@ -892,7 +941,7 @@ function flightParts(blocks: number, slots: number, nnz: number, p: ResolvedPara
   });
 }
 
-const IMPLS: FormatImpl[] = [denseFormat, coo, csr, csc, bitmap, nmFormat, blockedEll, bcsr, tiledCsl, rle, flightllm];
+const IMPLS: FormatImpl[] = [denseFormat, coo, csr, csc, bitmap, nmFormat, blockedEll, bcsr, gqsa, tiledCsl, rle, flightllm];
 
 // ---------------------------------------------------------------------------------------------
 // Registry

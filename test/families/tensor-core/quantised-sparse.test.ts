@@ -41,3 +41,17 @@ describe('tensor-core W4A16 and INT4 + 2:4 (Marlin / Sparse-Marlin)', () => {
     expect(w.stats.weightBytes).toBeLessThan(64 * 64 * 0.5 * 2);
   });
 });
+
+describe('tensor-core GQSA (group sparsity + group quantisation)', () => {
+  it('stores kept 1×16 groups as INT4 with one FP16 scale and an index each, in fewer HBM bytes than INT4 + 2:4, on the declared block-sparse kernel', () => {
+    const workload = loadWorkload('llama3-8b-decode-w4a16.yaml');
+    const run = (format: string) => simulate(a100, withWeightSparsity(workload, weightSparsityFor(format, 0.5, 4))).operators.find((o) => o.name === 'down')!;
+    const down = run('gqsa');
+    expect(down.notes[0]).toContain('kernel block-sparse');
+    // 4096 rows × 896 groups, half kept: 64 value bits + 16 scale bits + 10 index bits per kept group,
+    // plus 4097 row pointers of 22 bits; the operator-level 128-group scales are replaced, not added.
+    const bits = 4096 * 448 * (64 + 16 + 10) + 4097 * 22;
+    expect(down.stats.weightBytes).toBe(Math.ceil(bits / 8));
+    expect(down.stats.weightBytes).toBeLessThan(run('2:4').stats.weightBytes);
+  });
+});

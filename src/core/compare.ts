@@ -151,10 +151,16 @@ function noEffectReasons(result: Result): string {
   return reasons.length ? [...new Set(reasons)].join('; ') : 'this target moves and computes the weights exactly as dense';
 }
 
-/** The largest relative change in bytes of any memory level, and the time change. */
+/**
+ * The time change and the largest relative change in bytes of an off-chip level (dram, hbm),
+ * else of any level.
+ */
 function effectOf(dense: Result, result: Result): string {
   let best: { level: string; ratio: number } | undefined;
-  for (const [level, t] of Object.entries(result.total.memory)) {
+  const offChip = (level: string) => level === 'dram' || level === 'hbm';
+  const levels = Object.entries(result.total.memory).sort(([a], [b]) => Number(offChip(b)) - Number(offChip(a)));
+  for (const [level, t] of levels) {
+    if (best && offChip(best.level) && !offChip(level) && Math.abs(best.ratio - 1) > 1e-9) break;
     const base = dense.total.memory[level];
     if (!base) continue;
     const before = base.readBytes + base.writeBytes;

@@ -243,7 +243,7 @@ function plan(
   const loadPerCtaStep = Math.max(hbmIn, (l2Read.weight + l2Read.input) * l2Scale) / (ctas * steps);
 
   // Concrete mode: the slowest CTA of each wave sets that wave's pace (load imbalance).
-  const nnzPerCta = perCtaNnz && (kernel === 'flash-llm' || kernel === 'lscd' || kernel === 'sputnik') ? perCtaNnz(tileN, kPerCta) : undefined;
+  const nnzPerCta = perCtaNnz && (kernel === 'flash-llm' || kernel === 'lscd' || kernel === 'sputnik' || kernel === 'dstc') ? perCtaNnz(tileN, kPerCta) : undefined;
   const meanCta = nnzPerCta?.mean ?? 1;
   const runs: TileRun[] = [];
   let issuedMacs = 0;

@@ -317,8 +317,8 @@ const SPLIT_K = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 16];
 
 function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: FamilyContext, index: string): OperatorSimulation {
   const { options, energy } = context;
-  const hbmBytesPerCycle = (config.hbmBytesPerSecond * config.hbmEfficiency) / config.clockHz;
-  const activationSparse = config.dualSideSparse ? undefined : activationSparseGemm(op, context, { hbmBytesPerCycle }, (reduced) => simulateGemm(config, reduced, context, index));
+  const gatherMachine = { hbmBytesPerCycle: (config.hbmBytesPerSecond * config.hbmEfficiency) / config.clockHz };
+  const activationSparse = config.dualSideSparse ? undefined : activationSparseGemm(op, context, gatherMachine, (reduced) => simulateGemm(config, reduced, context, index));
   if (activationSparse) return activationSparse;
   const weight = operandView(op, 'weight', options, context.masks);
   const input = operandView(op, 'input', options, context.masks);
@@ -382,6 +382,7 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
 
   const mainCompute = timing.computeCycles;
   const peak = config.sms * macsPerSmCycle(config, op.dtype) * (chosen.kernel === 'cusparselt' ? config.sparseMmaSpeedup : 1);
+  const hbmBytesPerCycle = (config.hbmBytesPerSecond * config.hbmEfficiency) / config.clockHz;
   const bounds: Record<string, number> = {
     compute: Math.ceil(chosen.issuedMacs / (chosen.kernel === 'sputnik' ? config.sms * config.cudaCoreFmaPerSm : peak)),
     hbm: Math.ceil((hbmRead + hbmWrite) / hbmBytesPerCycle - 1e-9),

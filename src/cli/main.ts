@@ -100,6 +100,22 @@ function fractionFlag(value: string, flag: string): number {
   return number;
 }
 
+/**
+ * A fraction, a comma list of fractions, or a range `from..to:step` (inclusive, e.g. 0.5..0.95:0.05),
+ * as given to --density or --sparsity.
+ */
+export function fractionListFlag(value: string, flag: string): number[] {
+  const range = /^\s*([0-9.]+)\s*\.\.\s*([0-9.]+)\s*:\s*([0-9.]+)\s*$/.exec(value);
+  if (!range) return value.split(',').map((v) => fractionFlag(v.trim(), flag));
+  const [from, to] = [fractionFlag(range[1], flag), fractionFlag(range[2], flag)];
+  const step = Number(range[3]);
+  if (!(step > 0) || to < from) {
+    throw inputError({ file: '<command line>', keyPath: flag, message: `'${value}' is not an increasing range`, expected: 'from..to:step with from <= to and step > 0, e.g. 0.5..0.95:0.05' });
+  }
+  const count = Math.floor((to - from) / step + 1e-9) + 1;
+  return Array.from({ length: count }, (_, i) => Number((from + i * step).toFixed(6)));
+}
+
 async function compareCommand(flags: CompareFlags): Promise<void> {
   const started = performance.now();
   const archs = flags.arch.split(',').map((name) => loadArchFile(resolvePresetPath(name.trim(), 'arch')));
@@ -108,7 +124,13 @@ async function compareCommand(flags: CompareFlags): Promise<void> {
   const formats = flags.formats.split(',').map((f) => f.trim()).filter(Boolean);
   formats.forEach((f, i) => parseFormatName(f, '<command line>', `--formats[${i}]`));
   if (flags.density && flags.sparsity) throw inputError({ file: '<command line>', keyPath: '--density', message: 'give either --density or --sparsity, not both' });
-  const density = flags.density ? fractionFlag(flags.density, '--density') : flags.sparsity ? 1 - fractionFlag(flags.sparsity, '--sparsity') : 0.2;
+  const densities = flags.density
+    ? fractionListFlag(flags.density, '--density')
+    : flags.sparsity
+      ? fractionListFlag(flags.sparsity, '--sparsity').map((s) => Number((1 - s).toFixed(6)))
+      : [0.2];
+  if (densities.some((d) => d <= 0)) throw inputError({ file: '<command line>', keyPath: '--sparsity', message: 'a sparsity of 1 leaves no weights', expected: 'sparsities below 1' });
+  const density = densities[0];
   const blockSize = Number(flags.blockSize);
   if (!Number.isInteger(blockSize) || blockSize < 1) throw inputError({ file: '<command line>', keyPath: '--block-size', message: `'${flags.blockSize}' is not a positive whole number` });
   const rows = compare({
@@ -116,6 +138,7 @@ async function compareCommand(flags: CompareFlags): Promise<void> {
     workload,
     formats: formats.includes('dense') ? formats : ['dense', ...formats],
     density,
+    densities,
     blockSize,
     options: { seed: flags.seed, engine: flags.engine, sparsityMode: flags.sparsityMode },
     breakEven: flags.breakEven,
@@ -125,7 +148,8 @@ async function compareCommand(flags: CompareFlags): Promise<void> {
     const speedup = {
       kind: 'speedup' as const,
       title: `Speedup vs dense: ${workload.name}`,
-      context: `weights at density ${density} (N:M formats use their own density)`,
+      context: `weights at density ${densities.join(', ')} (N:M formats use their own density)`,
+      notes: [`Break-even weight density (the format is faster than dense below it; 'no effect': the target cannot use the format): ${breakEvenSummary(rows)}.`],
       observations: observationsFromResults(rows.map((row) => ({ result: row.result, format: row.format, sparsity: 1 - row.density, target: row.arch }))),
     };
     const inputs = [speedup, ...rows.map((row) => ({ kind: 'result' as const, result: row.result, label: `${row.arch} · ${row.format}` }))];
@@ -133,6 +157,12 @@ async function compareCommand(flags: CompareFlags): Promise<void> {
     if (!flags.quiet) process.stderr.write(`wrote report ${join(written.outDir, 'report.html')} (${written.files.length} files)\n`);
   }
   if (!flags.quiet) process.stderr.write(`compared ${archs.length} targets × ${formats.length} formats in ${engineering((performance.now() - started) / 1000, 's')}\n`);
+}
+
+function breakEvenSummary(rows: ReturnType<typeof compare>): string {
+  const seen = rows.filter((r, i) => r.breakEvenDensity !== undefined && rows.findIndex((o) => o.arch === r.arch && o.format === r.format) === i);
+  const text = (v: ReturnType<typeof compare>[number]['breakEvenDensity']) => (v === null ? 'never' : v === 'no-effect' ? 'no effect' : `${v}`);
+  return seen.length ? seen.map((r) => `${r.arch} ${r.format} ${text(r.breakEvenDensity)}`).join('; ') : 'not searched';
 }
 
 function listCommand(): void {
@@ -246,8 +276,8 @@ export function buildProgram(): Command {
     .requiredOption('-a, --arch <files>', 'comma-separated architecture files or preset names')
     .requiredOption('-w, --workload <file>', 'workload file or bundled name')
     .option('--formats <list>', 'comma-separated weight formats (dense is always included)', 'dense,csr,bitmap,2:4,tiled-csl')
-    .option('--density <d>', 'weight density for unstructured and block formats (default 0.2)')
-    .option('--sparsity <s>', 'weight sparsity (fraction of zeros), the complement of --density')
+    .option('--density <d>', 'weight density for unstructured and block formats: a fraction, a list (0.1,0.2) or a range from..to:step (default 0.2)')
+    .option('--sparsity <s>', 'weight sparsity (fraction of zeros), the complement of --density; a range such as 0.5..0.95:0.05 draws density curves')
     .option('--block-size <n>', 'block size for blocked-ell / bcsr', '4')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'csv', 'md']).default('table'))
     .option('-o, --out <file>', 'write the output to a file (atomically)')

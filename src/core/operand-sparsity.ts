@@ -14,8 +14,11 @@ import {
   maskNnz,
   operandSparsityStats,
   parseFormatName,
+  patternModel,
   patternStats,
+  popcount32,
   tileNnz,
+  wordsPerRow,
   validateFormatSpec,
   validatePatternSpec,
   type Mask,
@@ -37,8 +40,12 @@ export interface OperandView {
   nnz: number;
   /** Storage of one GEMM instance in its format, including metadata and padding. */
   storage: StorageBreakdown;
-  /** Bytes of the same operand stored dense. */
+  /** Bytes of the same operand stored dense in the MAC datatype (`op.dtype`): the reference for ratios. */
   denseBytes: number;
+  /** Bytes of the operand stored dense in its own datatype, with its group scales (= denseBytes unless quantised). */
+  quantisedDenseBytes: number;
+  /** Bits per stored value: the format's declared valueBits, else the operand's datatype. */
+  valueBits: number;
   /** N:M structure along K, when the pattern is N:M along K. */
   nm?: { n: number; m: number };
   mode: SimulateOptions['sparsityMode'];
@@ -76,18 +83,25 @@ export function operandView(
   const shape = operandShape(op, role);
   const pattern = validatePatternSpec(declared?.pattern ?? { kind: 'dense' });
   const format = validateFormatSpec(declared?.format ? { ...parseFormatName(declared.format).params, ...declared.formatParams, kind: declared.format } : { kind: 'dense' });
-  const valueBits = DATATYPE_BITS[op.dtype];
+  // The weight may be stored narrower than the MACs run (W4A16); a format's declared valueBits is
+  // honoured (the loader rejects one that contradicts the operand's datatype).
+  const valueBits = (declared?.formatParams?.valueBits as number | undefined) ?? DATATYPE_BITS[role === 'weight' ? (op.weightDtype ?? op.dtype) : op.dtype];
   const formatWithBits = 'valueBits' in format ? { ...format, valueBits } : format;
   const seed = deriveSeed(options.seed, `${op.name}.${role}`);
-  const denseBytes = Math.ceil((shape.rows * shape.cols * valueBits) / 8);
+  const denseBytes = Math.ceil((shape.rows * shape.cols * DATATYPE_BITS[op.dtype]) / 8);
+  // A format with its own per-group scales (gqsa) replaces the operator's group quantisation.
+  const quant = role === 'weight' && !('scaleBits' in format) ? op.weightQuant : undefined;
+  const scaleBits = groupScaleBits(shape, quant);
+  const withScales = (storage: StorageBreakdown): StorageBreakdown => addGroupScales(storage, scaleBits);
+  const quantisedDenseBytes = Math.ceil((shape.rows * shape.cols * valueBits + scaleBits) / 8);
   const nm = pattern.kind === 'nm' && pattern.dim === 'cols' ? { n: pattern.n as number, m: pattern.m as number } : undefined;
   if (options.sparsityMode === 'concrete' && pattern.kind !== 'dense') {
-    const viewKey = `view|${role}|${JSON.stringify(pattern)}|${JSON.stringify(formatWithBits)}|${shape.rows}x${shape.cols}|${seed}`;
+    const viewKey = `view|${role}|${JSON.stringify(pattern)}|${JSON.stringify(formatWithBits)}|${JSON.stringify(quant ?? null)}|${op.dtype}|${shape.rows}x${shape.cols}|${seed}`;
     const cached = cache?.get(viewKey) as OperandView | undefined;
     if (cached) return cached;
     const mask = maskFor(pattern, shape, seed, cache);
     const nnz = maskNnz(mask);
-    const view: OperandView = { role, shape, pattern, format, density: nnz / (shape.rows * shape.cols), nnz, storage: formatStorage(formatWithBits, mask), denseBytes, nm, mode: 'concrete', seed };
+    const view: OperandView = { role, shape, pattern, format, density: nnz / (shape.rows * shape.cols), nnz, storage: withScales(formatStorage(formatWithBits, mask)), denseBytes, quantisedDenseBytes, valueBits, nm, mode: 'concrete', seed };
     cache?.set(viewKey, view);
     return view;
   }
@@ -99,11 +113,34 @@ export function operandView(
     format,
     density: stats.density,
     nnz: stats.expectedNnz,
-    storage: formatStorageStatistical(formatWithBits, shape, stats),
+    storage: withScales(formatStorageStatistical(formatWithBits, shape, stats)),
     denseBytes,
+    quantisedDenseBytes,
+    valueBits,
     nm,
     mode: pattern.kind === 'dense' ? options.sparsityMode : 'statistical',
     seed,
+  };
+}
+
+/**
+ * Group-wise quantisation metadata as exact bits: one scale (and zero point) per `groupSize`
+ * weights along K in every row, the GPTQ/AWQ/Marlin layout; a sparse format keeps the groups of
+ * the dense K (Sparse-Marlin and GQSA quantise before compressing).
+ */
+function groupScaleBits(shape: { rows: number; cols: number }, quant?: GemmOperator['weightQuant']): number {
+  return quant ? shape.rows * Math.ceil(shape.cols / quant.groupSize) * (quant.scaleBits + quant.zeroPointBits) : 0;
+}
+
+function addGroupScales(storage: StorageBreakdown, groupBits: number): StorageBreakdown {
+  if (groupBits === 0) return storage;
+  const totalBits = storage.totalBits + groupBits;
+  return {
+    ...storage,
+    metadataBits: storage.metadataBits + groupBits,
+    totalBits,
+    bytes: Math.ceil(totalBits / 8 - 1e-9),
+    details: { ...storage.details, quantisationScaleBits: groupBits },
   };
 }
 
@@ -128,4 +165,40 @@ export function operandTileStats(
   }
   const stats = operandSparsityStats(view.pattern, view.shape, 'statistical', view.seed, tile);
   return { tiles: stats.tile.tiles, mean: stats.tile.mean, max: stats.tile.max };
+}
+
+/**
+ * Fraction of K columns of an operand ([rows × K]) that carry at least one nonzero within a tile
+ * of `tileRows` consecutive rows, averaged over the row tiles. For an input [tokens × K] this is
+ * the chunk-level union density of activation-sparse kernels (Deja Vu, BlockFFN, CoreInfer): a
+ * column with no nonzero in the token tile multiplies nothing, so the weight column it meets is
+ * never read. Concrete: counted from the mask (OR of the tile's rows, popcount). Statistical:
+ * 1 − P(the tile's column is empty) from the pattern model, per column.
+ */
+export function activeColumnFraction(view: OperandView, tileRows: number, cache?: MaskCache): number {
+  const { rows, cols } = view.shape;
+  if (view.pattern.kind === 'dense') return 1;
+  const tile = Math.max(1, Math.min(tileRows, rows));
+  const tiles = Math.ceil(rows / tile);
+  let active = 0;
+  if (view.mode === 'concrete') {
+    const mask = maskFor(view.pattern, view.shape, view.seed, cache);
+    const wpr = wordsPerRow(cols);
+    const union = new Uint32Array(wpr);
+    for (let t = 0; t < tiles; t++) {
+      union.fill(0);
+      for (let r = t * tile; r < Math.min(rows, (t + 1) * tile); r++) {
+        for (let w = 0; w < wpr; w++) union[w] = (union[w] | mask.words[r * wpr + w]) >>> 0;
+      }
+      for (let w = 0; w < wpr; w++) active += popcount32(union[w]);
+    }
+  } else {
+    const model = patternModel(view.pattern, view.shape);
+    for (let t = 0; t < tiles; t++) {
+      const r0 = t * tile;
+      const r1 = Math.min(rows, r0 + tile);
+      for (let c = 0; c < cols; c++) active += 1 - model.regionEmptyProb(r0, r1, c, c + 1);
+    }
+  }
+  return active / (tiles * cols);
 }

@@ -51,6 +51,10 @@ export interface GemmOperator {
   phase: OperatorPhase;
   /** What the `weight` operand holds: model parameters, the KV cache (attention at decode), or activations. */
   weightKind: 'parameters' | 'kv-cache' | 'activations';
+  /** Datatype the weights are stored in when it differs from `dtype` (W4A16: int4 weights, fp16 MACs). */
+  weightDtype?: Datatype;
+  /** Group-wise weight quantisation metadata: one scale (and zero point) per `groupSize` weights along K. */
+  weightQuant?: { groupSize: number; scaleBits: number; zeroPointBits: number };
 }
 
 export type OperatorPhase = 'inference' | 'prefill' | 'decode' | 'forward' | 'backward-data' | 'backward-weight';

@@ -1,13 +1,16 @@
 // File I/O at the edge: reads spec files (native YAML/JSON or SCALE-Sim inputs) and matrices, and
 // writes outputs atomically (temp file + rename) so a crash never leaves a half-written file.
 
-import { readFileSync, renameSync, writeFileSync, mkdirSync, existsSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, renameSync, writeFileSync, mkdirSync, existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { dirname, extname, resolve, relative, isAbsolute } from 'node:path';
 import type { ArchSpec, Workload } from '../core/types.js';
 import { inputError } from '../spec/errors.js';
 import { loadArchText } from '../spec/load-arch.js';
-import { loadWorkloadText, type MatrixReader } from '../spec/load-workload.js';
+import { loadWorkloadText, type MaskReader, type MatrixReader } from '../spec/load-workload.js';
 import { parseMatrixMarket } from '../matrix/mtx.js';
+import { readNpyMask } from '../matrix/npy.js';
+import { maskFromCsr, maskNnz, type Mask } from '../sparsity/mask.js';
 import { scaleSimConfigToYaml, scaleSimTopologyToYaml } from './scalesim.js';
 
 export function readText(path: string, what: string): string {
@@ -43,11 +46,42 @@ export const readMatrixRelative: MatrixReader = (path, from) => {
   return { file, matrix };
 };
 
+const maskCache = new Map<string, Mask>();
+
+/**
+ * An operand mask from a .npy file (streamed from the file descriptor into the bitset) or from a
+ * Matrix Market file's structure. The mask's JSON form is its summary (file, shape, nonzeros,
+ * sha256 of the bits), so workload hashes and cache keys stay short and change with the bits.
+ */
+export const readMaskRelative: MaskReader = (path, kind, from) => {
+  const full = resolve(dirname(from.file), path);
+  const file = displayName(full);
+  if (!existsSync(full) || statSync(full).isDirectory()) throw inputError({ file: from.file, position: from.position, keyPath: from.keyPath, message: `mask file '${path}' not found (looked for ${file})` });
+  const key = `${kind}|${full}`;
+  let mask = maskCache.get(key);
+  if (!mask) {
+    if (kind === 'npy') {
+      const fd = openSync(full, 'r');
+      try {
+        mask = readNpyMask((buffer, position) => readSync(fd, buffer, 0, buffer.length, position), file);
+      } finally {
+        closeSync(fd);
+      }
+    } else {
+      mask = maskFromCsr(parseMatrixMarket(readFileSync(full, 'utf8'), file));
+    }
+    const summary = { source: file, rows: mask.rows, cols: mask.cols, nnz: maskNnz(mask), sha256: createHash('sha256').update(mask.words).digest('hex').slice(0, 16) };
+    Object.defineProperty(mask, 'toJSON', { value: () => summary, enumerable: false });
+    maskCache.set(key, mask);
+  }
+  return { file, mask };
+};
+
 export function loadWorkloadFile(path: string): Workload {
   const file = displayName(path);
   const text = readText(path, 'workload');
-  if (extname(path).toLowerCase() === '.csv') return loadWorkloadText(scaleSimTopologyToYaml(text, file), file, readMatrixRelative);
-  return loadWorkloadText(text, file, readMatrixRelative);
+  if (extname(path).toLowerCase() === '.csv') return loadWorkloadText(scaleSimTopologyToYaml(text, file), file, readMatrixRelative, readMaskRelative);
+  return loadWorkloadText(text, file, readMatrixRelative, readMaskRelative);
 }
 
 /** Writes a file atomically: the content appears whole or not at all. */

@@ -28,6 +28,7 @@ import { joinKey, num, numOrAuto, resolveParams, str, type ResolvedParams, type 
 import { gridClasses, perClass, type GridClasses } from './grid.js';
 import { patternModel, validatePatternSpec, type Moments, type PatternModel, type PatternSpec, type PatternStats, type Shape } from './patterns.js';
 import { zeroRunOverflow, type ScanOrder } from './runs.js';
+import { DSP_CHAIN_COMPRESSED, GRAPH_KERNELS_ONLY, SYSTOLIC_COMPRESSED, type FamilyCapabilities } from './capabilities.js';
 
 export interface StorageBreakdown {
   valueBits: number;
@@ -65,6 +66,8 @@ export interface FormatDef {
   ): StorageBreakdown;
   /** True when every mask of the pattern fits the format, else the reason. */
   canRepresent(patternSpec: unknown, params?: Readonly<Record<string, unknown>>): true | string;
+  /** What each architecture family does with the format (capabilities.ts). */
+  readonly families: FamilyCapabilities;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,6 +161,8 @@ interface FormatImpl {
   id: string;
   aliases: string[];
   description: string;
+  /** Required: every family's capability, so a new format cannot run silently as another kernel. */
+  families: FamilyCapabilities;
   params: SparsityParamDecl[];
   check?(p: ResolvedParams, ctx: Ctx): void;
   exact(mask: Mask, p: ResolvedParams, ctx: Ctx): StorageBreakdown;
@@ -168,6 +173,7 @@ interface FormatImpl {
 
 const denseFormat: FormatImpl = {
   id: 'dense',
+  families: { systolic: { use: 'kernel', kernel: 'dense array', note: 'the array computes dense operands' }, 'tensor-core': { use: 'kernel', kernel: 'cublas', note: 'dense tensor-core GEMM' }, 'dsp-chain': { use: 'kernel', kernel: 'dense chain', note: 'every chain slot holds a weight' }, scratchpad: GRAPH_KERNELS_ONLY },
   aliases: ['uncompressed', 'full'],
   description: 'Every element stored; zeros count as padding.',
   params: [valueBitsParam()],
@@ -185,6 +191,7 @@ function denseParts(elements: number, nnz: number, vb: number): StorageBreakdown
 
 const coo: FormatImpl = {
   id: 'coo',
+  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'sputnik', note: 'CUDA-core SpMM over the coordinates' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY },
   aliases: ['coordinate'],
   description: 'Coordinate list: a row index, a column index and a value per nonzero.',
   params: [valueBitsParam(), indexBitsParam('ceil(log2(rows)) for row indices and ceil(log2(cols)) for column indices')],
@@ -205,6 +212,7 @@ function compressedParts(lines: number, other: number, elements: number, nnz: nu
 
 const csr: FormatImpl = {
   id: 'csr',
+  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'sputnik', note: 'Sputnik-like CUDA-core SpMM' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY },
   aliases: ['compressed-sparse-row'],
   description: 'Compressed sparse row: a column index per nonzero and rows + 1 row pointers.',
   params: [valueBitsParam(), indexBitsParam('ceil(log2(cols))'), pointerBitsParam('bits to hold rows * cols')],
@@ -214,6 +222,7 @@ const csr: FormatImpl = {
 
 const csc: FormatImpl = {
   id: 'csc',
+  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'sputnik', note: 'CUDA-core SpMM over the columns' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY },
   aliases: ['compressed-sparse-column'],
   description: 'Compressed sparse column: a row index per nonzero and cols + 1 column pointers.',
   params: [valueBitsParam(), indexBitsParam('ceil(log2(rows))'), pointerBitsParam('bits to hold rows * cols')],
@@ -223,6 +232,7 @@ const csc: FormatImpl = {
 
 const bitmap: FormatImpl = {
   id: 'bitmap',
+  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'lscd', note: 'load-as-sparse, compute-as-dense (dstc when the GPU is dual-side sparse and the input is a bitmap too)' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY },
   aliases: ['bitmask'],
   description: 'One presence bit per element plus the nonzero values.',
   params: [valueBitsParam()],
@@ -353,6 +363,7 @@ function nmCanRepresent(spec: PatternSpec, p: ResolvedParams): true | string {
 
 const nmFormat: FormatImpl = {
   id: 'nm',
+  families: { systolic: { use: 'kernel', kernel: 'nm-packing', note: 'with zero_handling: skipping, N:M weights along K are packed in the array (otherwise compressed traffic only)' }, 'tensor-core': { use: 'kernel', kernel: 'cusparselt', note: '2:4 sparse MMA for N:4 with N <= 2; other N:M run load-as-sparse, compute-as-dense' }, 'dsp-chain': { use: 'kernel', kernel: 'grouped sparse chain', note: 'FlightLLM-style N:M groups along K on the chain' }, scratchpad: GRAPH_KERNELS_ONLY },
   aliases: ['n:m', 'structured'],
   description:
     'N:M compressed (NVIDIA 2:4 style): each group of M consecutive elements along `dim` stores exactly N value ' +
@@ -435,6 +446,7 @@ function ellParts(
 
 const blockedEll: FormatImpl = {
   id: 'blocked-ell',
+  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'block-sparse', note: 'MMA on stored blocks only' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY },
   aliases: ['ell', 'bell', 'blocked_ell', 'blockedell'],
   description:
     'Blocked-ELL (cuSPARSE): bh x bw blocks; every block row stores the same number of blocks (the largest count ' +
@@ -534,6 +546,7 @@ function bcsrParts(nbr: number, nbc: number, nonEmpty: number, nnz: number, p: R
 
 const bcsr: FormatImpl = {
   id: 'bcsr',
+  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'block-sparse', note: 'MMA on stored blocks only' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY },
   aliases: ['block-csr', 'bsr'],
   description:
     'Block CSR (BSR): bh x bw blocks; every block holding a nonzero is stored dense with a block-column index, ' +
@@ -554,10 +567,60 @@ const bcsr: FormatImpl = {
   },
 };
 
+// --- GQSA: group sparsity + group quantisation ----------------------------------------------
+
+/** GQSA groups as BSR blocks of 1 × groupSize along K, plus one scale per stored group. */
+function gqsaParts(parts: StorageBreakdown, p: ResolvedParams): StorageBreakdown {
+  const scaleBits = (parts.details?.storedBlocks ?? 0) * num(p, 'scaleBits');
+  const totalBits = parts.totalBits + scaleBits;
+  return { ...parts, metadataBits: parts.metadataBits + scaleBits, totalBits, bytes: Math.ceil(totalBits / 8 - 1e-9), details: { ...parts.details, scaleBits } };
+}
+
+const asGroups = (p: ResolvedParams): ResolvedParams => ({ ...p, bh: 1, bw: num(p, 'groupSize') });
+
+const gqsa: FormatImpl = {
+  id: 'gqsa',
+  families: {
+    systolic: SYSTOLIC_COMPRESSED,
+    'tensor-core': { use: 'kernel', kernel: 'block-sparse', note: 'GQSA: MMA on the 16 × 16 fragments the kept groups touch (first approximation: tiles are staged in shared memory at the MAC width)' },
+    'dsp-chain': DSP_CHAIN_COMPRESSED,
+    scratchpad: GRAPH_KERNELS_ONLY,
+  },
+  aliases: ['group-sparse-quantised'],
+  description:
+    'GQSA (group quantisation and sparsity): each weight row is cut into groups of `groupSize` consecutive values ' +
+    'along K; a group is pruned whole or kept, and a kept group stores its values quantised (valueBits, 4 for ' +
+    'INT4) with one `scaleBits` scale, a group-column index and BSR row pointers. Use it with weight_dtype: int4 ' +
+    'and a row-wise block pattern (bh 1, bw groupSize).',
+  params: [
+    { name: 'groupSize', type: 'integer', default: 16, min: 1, description: 'Weights per group along K (default 16).' },
+    valueBitsParam(4),
+    { name: 'scaleBits', type: 'integer', default: 16, min: 0, description: 'Bits of the scale stored with each kept group (default 16, an FP16 scale).' },
+    indexBitsParam('ceil(log2(groups per row))'),
+    pointerBitsParam('bits to hold the group count'),
+  ],
+  exact(mask, raw) {
+    const p = asGroups(raw);
+    const { nbr, nbc, counts } = blockCounts(mask, 1, num(p, 'bw'));
+    let nonEmpty = 0;
+    for (const v of counts) if (v > 0) nonEmpty++;
+    return gqsaParts(bcsrParts(nbr, nbc, nonEmpty, maskNnz(mask), p, true), p);
+  },
+  statistical(_shape, nnz, model, raw) {
+    const p = asGroups(raw);
+    const { grid, p: occ } = blockOccupancy(model, 1, num(p, 'bw'));
+    let nonEmpty = 0;
+    let k = 0;
+    for (const rc of grid.rowClasses) for (const cc of grid.colClasses) nonEmpty += occ[k++] * rc.count * cc.count;
+    return gqsaParts(bcsrParts(grid.gridRows, grid.gridCols, nonEmpty, nnz, p, model.regionExact), p);
+  },
+};
+
 // --- Tiled-CSL (Flash-LLM) -------------------------------------------------------------------
 
 const tiledCsl: FormatImpl = {
   id: 'tiled-csl',
+  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'flash-llm', note: 'Flash-LLM load-as-sparse, compute-as-dense' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY },
   aliases: ['tiledcsl', 'tiled_csl', 'flash-llm', 'flashllm'],
   description:
     'Tiled-CSL (Flash-LLM, VLDB 2024): the M x K weight (rows x cols) is cut into 128 x 64 tiles; each nonzero is ' +
@@ -634,6 +697,7 @@ function tiledCslParts(tiles: number, nnz: number, paddedEntries: number, p: Res
 
 const rle: FormatImpl = {
   id: 'rle',
+  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'lscd', note: 'run lengths decoded to dense tiles in shared memory' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY },
   aliases: ['run-length', 'rlc'],
   description:
     'Run-length encoding (EIE/Eyeriss style): one stream in row-major (or column-major) order; each nonzero ' +
@@ -716,6 +780,7 @@ function flightN(maxPerGroup: number): number {
 
 const flightllm: FormatImpl = {
   id: 'flightllm-n16',
+  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'fallback', as: 'lscd', why: 'no N:16 sparse MMA on a GPU: the N:16 blocks are decoded to dense tiles in shared memory' }, 'dsp-chain': { use: 'kernel', kernel: 'grouped sparse chain', note: 'FlightLLM N:16 configurable sparse DSP chain' }, scratchpad: GRAPH_KERNELS_ONLY },
   aliases: ['flightllm', 'n:16', 'nm16', 'flight-llm'],
   description:
     'FlightLLM N:16 blocks (FPGA 2024): the weight is cut into 16 x 16 blocks; each block has one code byte giving ' +
@@ -876,7 +941,7 @@ function flightParts(blocks: number, slots: number, nnz: number, p: ResolvedPara
   });
 }
 
-const IMPLS: FormatImpl[] = [denseFormat, coo, csr, csc, bitmap, nmFormat, blockedEll, bcsr, tiledCsl, rle, flightllm];
+const IMPLS: FormatImpl[] = [denseFormat, coo, csr, csc, bitmap, nmFormat, blockedEll, bcsr, gqsa, tiledCsl, rle, flightllm];
 
 // ---------------------------------------------------------------------------------------------
 // Registry
@@ -900,6 +965,7 @@ function toDef(impl: FormatImpl): FormatDef {
     aliases: impl.aliases,
     description: impl.description,
     params: impl.params,
+    families: impl.families,
     storage: (mask, raw) => impl.exact(mask, resolveFormatParams(impl, raw ?? {}, ctx), ctx),
     storageStatistical(shape, density, patternStats, raw) {
       const p = resolveFormatParams(impl, raw ?? {}, ctx);

@@ -6,6 +6,7 @@ export * from './patterns.js';
 export * from './stats.js';
 export * from './formats.js';
 export * from './zero-handling.js';
+export * from './capabilities.js';
 export {
   describeParamType,
   resolveParams,

@@ -4,6 +4,7 @@
 
 import { didYouMean, InputError, type SpecIssue } from '../spec/errors.js';
 import type { CsrMatrix } from '../matrix/csr.js';
+import type { Mask } from './mask.js';
 
 export type SparsityParamType =
   | 'number' // finite number, optionally bounded
@@ -11,7 +12,8 @@ export type SparsityParamType =
   | 'integer-or-auto' // integer or the string 'auto' (a derived default, documented per parameter)
   | 'boolean'
   | 'enum'
-  | 'matrix'; // a CsrMatrix object (already parsed by the caller)
+  | 'matrix' // a CsrMatrix object (already parsed by the caller)
+  | 'mask'; // a Mask bitset (already read by the caller, e.g. from a .npy file)
 
 export interface SparsityParamDecl {
   readonly name: string;
@@ -28,7 +30,7 @@ export interface SparsityParamDecl {
   readonly values?: readonly string[];
 }
 
-export type SparsityParamValue = number | string | boolean | CsrMatrix;
+export type SparsityParamValue = number | string | boolean | CsrMatrix | Mask;
 export type ResolvedParams = Readonly<Record<string, SparsityParamValue>>;
 
 export interface ParamContext {
@@ -60,6 +62,8 @@ export function describeParamType(decl: SparsityParamDecl): string {
       return `one of ${(decl.values ?? []).join(', ')}`;
     case 'matrix':
       return 'a CSR matrix object { rows, cols, rowPtr, colIdx }';
+    case 'mask':
+      return 'a mask bitset { rows, cols, words }';
   }
 }
 
@@ -91,6 +95,12 @@ function isCsr(value: unknown): value is CsrMatrix {
   );
 }
 
+function isMask(value: unknown): value is Mask {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Partial<Mask>;
+  return Number.isInteger(m.rows) && Number.isInteger(m.cols) && m.words instanceof Uint32Array && m.words.length === (m.rows as number) * Math.ceil((m.cols as number) / 32);
+}
+
 function checkValue(decl: SparsityParamDecl, value: unknown): SparsityParamValue | undefined {
   switch (decl.type) {
     case 'number':
@@ -106,6 +116,8 @@ function checkValue(decl: SparsityParamDecl, value: unknown): SparsityParamValue
       return typeof value === 'string' && (decl.values ?? []).includes(value) ? value : undefined;
     case 'matrix':
       return isCsr(value) ? value : undefined;
+    case 'mask':
+      return isMask(value) ? value : undefined;
   }
 }
 

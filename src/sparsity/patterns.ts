@@ -1236,10 +1236,6 @@ const chunkUnion: PatternImpl = {
   },
 };
 
-interface MatrixCache {
-  mask?: Mask;
-}
-
 const matrixPattern: PatternImpl = {
   id: 'matrix',
   aliases: ['csr', 'mtx', 'from-matrix'],
@@ -1259,36 +1255,60 @@ const matrixPattern: PatternImpl = {
         `a ${shape.rows} x ${shape.cols} matrix`,
       );
     }
-    const cache: MatrixCache = {};
-    const mask = (): Mask => (cache.mask ??= maskFromCsr(matrix));
-    const m = mask();
-    const nnz = maskNnz(m);
-    const counts = rowNnz(m);
-    let sq = 0;
-    for (let r = 0; r < counts.length; r++) sq += counts[r] * counts[r];
-    const mean = nnz / shape.rows;
-    const region = (r0: number, r1: number, c0: number, c1: number): number => {
-      let n = 0;
-      for (let r = r0; r < r1; r++) n += countRowRange(m, r, c0, c1);
-      return n;
-    };
-    return {
-      stats: {
-        density: nnz / (shape.rows * shape.cols),
-        expectedNnz: nnz,
-        rowNnz: { mean, variance: Math.max(0, sq / shape.rows - mean * mean) },
-        exact: true,
-        rowMomentsExact: true,
-        deterministic: true,
-        distribution: 'empirical (from the matrix)',
-        note: 'exact (from the matrix structure)',
-      },
-      generate: () => ({ rows: m.rows, cols: m.cols, words: m.words.slice() }),
-      regionMoments: (r0, r1, c0, c1) => ({ mean: region(r0, r1, c0, c1), variance: 0 }),
-      regionEmptyProb: (r0, r1, c0, c1) => (region(r0, r1, c0, c1) > 0 ? 0 : 1),
-      rleOverflow: (runBits, order) => zeroRunOverflow(m, runBits, order),
-      regionExact: true,
-    };
+    return fromMask(maskFromCsr(matrix), 'matrix');
+  },
+};
+
+/**
+ * The model of a fixed mask: exact counts everywhere, deterministic generation (a copy), and the
+ * region queries answered by counting bits.
+ */
+function fromMask(m: Mask, what: string): ReturnType<PatternImpl['build']> {
+  const nnz = maskNnz(m);
+  const counts = rowNnz(m);
+  let sq = 0;
+  for (let r = 0; r < counts.length; r++) sq += counts[r] * counts[r];
+  const mean = nnz / m.rows;
+  const region = (r0: number, r1: number, c0: number, c1: number): number => {
+    let n = 0;
+    for (let r = r0; r < r1; r++) n += countRowRange(m, r, c0, c1);
+    return n;
+  };
+  return {
+    stats: {
+      density: nnz / (m.rows * m.cols),
+      expectedNnz: nnz,
+      rowNnz: { mean, variance: Math.max(0, sq / m.rows - mean * mean) },
+      exact: true,
+      rowMomentsExact: true,
+      deterministic: true,
+      distribution: `empirical (from the ${what})`,
+      note: `exact (from the ${what})`,
+    },
+    generate: () => ({ rows: m.rows, cols: m.cols, words: m.words.slice() }),
+    regionMoments: (r0, r1, c0, c1) => ({ mean: region(r0, r1, c0, c1), variance: 0 }),
+    regionEmptyProb: (r0, r1, c0, c1) => (region(r0, r1, c0, c1) > 0 ? 0 : 1),
+    rleOverflow: (runBits, order) => zeroRunOverflow(m, runBits, order),
+    regionExact: true,
+  };
+}
+
+const maskPattern: PatternImpl = {
+  id: 'mask',
+  aliases: ['npy', 'bitmask'],
+  description:
+    "A fixed mask read from a file (a NumPy .npy array, nonzero = kept, or a Matrix Market file's structure), " +
+    'e.g. a pruned checkpoint. The operand shape must equal the mask shape (weights [N × K] as nn.Linear stores them, ' +
+    'inputs [M × K]). Statistical mode uses its exact counts; concrete mode uses the mask itself. The seed is ignored.',
+  params: [
+    { name: 'mask', type: 'mask', description: 'The mask bitset; file reading is left to the caller.' },
+  ],
+  build(shape, p, ctx) {
+    const mask = p.mask as Mask;
+    if (mask.rows !== shape.rows || mask.cols !== shape.cols) {
+      throw paramError(ctx, 'mask', `mask is ${mask.rows} x ${mask.cols} but the operand is ${shape.rows} x ${shape.cols}`, `a ${shape.rows} x ${shape.cols} mask`);
+    }
+    return fromMask(mask, 'mask');
   },
 };
 
@@ -1306,6 +1326,7 @@ const IMPLS: PatternImpl[] = [
   delta,
   chunkUnion,
   matrixPattern,
+  maskPattern,
 ];
 
 // ---------------------------------------------------------------------------------------------

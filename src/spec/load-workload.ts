@@ -2,6 +2,7 @@
 // or sparse-kernel form. Units and expressions (`seq * 3`) are resolved here, once.
 
 import type { CsrMatrix } from '../matrix/csr.js';
+import type { Mask } from '../sparsity/mask.js';
 import { DATATYPE_BITS, ELEMENTWISE_FUNCTIONS, OPERATOR_PHASES, type Datatype, type OperatorPhase, type ElementwiseOperator, type GemmOperator, type MatrixSource, type Operator, type OperandSparsity, type SparseOperator, type Workload } from '../core/types.js';
 import { didYouMean, inputError, InputError, type SourcePosition } from './errors.js';
 import { parseFormatName, validateFormatSpec, validatePatternSpec } from '../sparsity/index.js';
@@ -33,6 +34,10 @@ const GEMM_COMMON: ParamDecl[] = [
     default: 'parameters',
     description: 'What the weight (K×N) operand holds: model parameters, the KV cache, or activations',
   },
+  { key: 'weight_dtype', type: 'enum', choices: DATATYPES, default: '', description: 'Datatype the weights are stored in (e.g. int4 for W4A16); defaults to dtype, the datatype the MACs run in after dequantisation' },
+  { key: 'weight_group_size', type: 'integer', min: 0, default: 0, description: 'Group-wise quantisation: weights along K sharing one scale (and zero point); 0 = no per-group metadata' },
+  { key: 'weight_scale_bits', type: 'integer', min: 1, default: 16, description: 'Bits of one group scale (16 = an FP16 scale, as in GPTQ/Marlin)' },
+  { key: 'weight_zero_point_bits', type: 'integer', min: 0, default: 0, description: 'Bits of one group zero point (0 = symmetric quantisation)' },
 ];
 
 /** Operator parameters by kind, declared once: they drive validation and the docs. */
@@ -85,12 +90,19 @@ export function operatorKindPosition(op: Operator): SourcePosition | undefined {
 /** Reads a matrix file named in a workload (path relative to the workload file). */
 export type MatrixReader = (path: string, from: { file: string; keyPath: string; position: SpecNode['position'] }) => { file: string; matrix: CsrMatrix };
 
-export function loadWorkloadText(text: string, file: string, readMatrix?: MatrixReader): Workload {
+/**
+ * Reads a GEMM operand's mask file named in a workload (`pattern: { npy: file }` or `{ mtx: file }`,
+ * path relative to the workload file) into a Mask whose JSON form is a short summary (file, shape,
+ * nonzeros, digest), so hashing and cache keys never serialise the bits.
+ */
+export type MaskReader = (path: string, kind: 'npy' | 'mtx', from: { file: string; keyPath: string; position: SpecNode['position'] }) => { file: string; mask: Mask };
+
+export function loadWorkloadText(text: string, file: string, readMatrix?: MatrixReader, readMask?: MaskReader): Workload {
   const { root } = parseSpecText(text, file);
-  return workloadFromTree(root, file, readMatrix);
+  return workloadFromTree(root, file, readMatrix, readMask);
 }
 
-export function workloadFromTree(root: SpecNode, file: string, readMatrix?: MatrixReader): Workload {
+export function workloadFromTree(root: SpecNode, file: string, readMatrix?: MatrixReader, readMask?: MaskReader): Workload {
   const context: ResolveContext = { file, scope: new Map() };
   const map = expectMap(root, context, '', 'a mapping with name and operators');
   rejectUnknownKeys(map, WORKLOAD_KEYS, context, '');
@@ -109,7 +121,7 @@ export function workloadFromTree(root: SpecNode, file: string, readMatrix?: Matr
   }
   const names = new Set<string>();
   const operators = operatorsEntry.node.items.map((item, index) => {
-    const op = operatorFromTree(item, `operators[${index}]`, context, defaultDtype, readMatrix);
+    const op = operatorFromTree(item, `operators[${index}]`, context, defaultDtype, readMatrix, readMask);
     const kindPosition = item.kind === 'map' ? item.entries.get('kind')?.node.position : undefined;
     if (kindPosition) KIND_POSITIONS.set(op, kindPosition);
     if (names.has(op.name)) throw inputError({ file, position: item.position, keyPath: `operators[${index}].name`, message: `duplicate operator name '${op.name}'` });
@@ -129,7 +141,7 @@ function hashable(op: Operator): unknown {
   return op;
 }
 
-function operatorFromTree(node: SpecNode, keyPath: string, context: ResolveContext, defaultDtype: Datatype, readMatrix?: MatrixReader): Operator {
+function operatorFromTree(node: SpecNode, keyPath: string, context: ResolveContext, defaultDtype: Datatype, readMatrix?: MatrixReader, readMask?: MaskReader): Operator {
   const map = expectMap(node, context, keyPath, 'an operator mapping with name and kind');
   const nameEntry = map.entries.get('name');
   if (!nameEntry) throw inputError({ file: context.file, position: map.position, keyPath: `${keyPath}.name`, message: 'missing required key', expected: 'a string' });
@@ -199,13 +211,17 @@ function operatorFromTree(node: SpecNode, keyPath: string, context: ResolveConte
   } else {
     op = { kind: operatorKind, name, count, batch: operatorKind === 'batched_matmul' ? (v.batch as number) : 1, m: v.m as number, n: v.n as number, k: v.k as number, dtype, outputDtype, phase, weightKind };
   }
+  if (v.weight_dtype) op.weightDtype = v.weight_dtype as Datatype;
+  if ((v.weight_group_size as number) > 0) {
+    op.weightQuant = { groupSize: v.weight_group_size as number, scaleBits: v.weight_scale_bits as number, zeroPointBits: v.weight_zero_point_bits as number };
+  }
   const sparsityEntry = map.entries.get('sparsity');
-  if (sparsityEntry) op.sparsity = sparsityFromTree(sparsityEntry.node, `${keyPath}.sparsity`, context);
+  if (sparsityEntry) op.sparsity = sparsityFromTree(sparsityEntry.node, `${keyPath}.sparsity`, context, op, readMask);
   return op;
 }
 
 /** Operand sparsity is kept as plain data here; src/sparsity validates patterns and formats. */
-function sparsityFromTree(node: SpecNode, keyPath: string, context: ResolveContext): GemmOperator['sparsity'] {
+function sparsityFromTree(node: SpecNode, keyPath: string, context: ResolveContext, op: GemmOperator, readMask?: MaskReader): GemmOperator['sparsity'] {
   const map = expectMap(node, context, keyPath, 'a mapping of operand (input, weight) to {pattern, format}');
   rejectUnknownKeys(map, ['input', 'weight'], context, keyPath);
   const result: NonNullable<GemmOperator['sparsity']> = {};
@@ -215,7 +231,8 @@ function sparsityFromTree(node: SpecNode, keyPath: string, context: ResolveConte
     rejectUnknownKeys(operandMap, ['pattern', 'format', 'format_params'], context, path);
     const patternEntry = operandMap.entries.get('pattern');
     if (!patternEntry) throw inputError({ file: context.file, position: operandMap.position, keyPath: `${path}.pattern`, message: 'missing required key', expected: 'a pattern, e.g. {kind: unstructured, density: 0.2}' });
-    const pattern = plainData(patternEntry.node, context, `${path}.pattern`) as OperandSparsity['pattern'];
+    const maskFile = maskFileOf(patternEntry.node, context, `${path}.pattern`, op, operand as 'input' | 'weight', readMask);
+    const pattern = maskFile ?? (plainData(patternEntry.node, context, `${path}.pattern`) as OperandSparsity['pattern']);
     if (typeof pattern !== 'object' || pattern === null || typeof (pattern as { kind?: unknown }).kind !== 'string') {
       throw inputError({ file: context.file, position: patternEntry.node.position, keyPath: `${path}.pattern`, message: 'a pattern needs a kind', expected: 'e.g. {kind: unstructured, density: 0.2}' });
     }
@@ -224,6 +241,18 @@ function sparsityFromTree(node: SpecNode, keyPath: string, context: ResolveConte
     if (formatEntry) spec.format = expectString(formatEntry.node, context, `${path}.format`);
     const paramsEntry = operandMap.entries.get('format_params');
     if (paramsEntry) spec.formatParams = plainData(paramsEntry.node, context, `${path}.format_params`) as Record<string, unknown>;
+    const declaredBits = spec.formatParams?.valueBits;
+    const operandDtype = operand === 'weight' ? (op.weightDtype ?? op.dtype) : op.dtype;
+    if (declaredBits !== undefined && declaredBits !== DATATYPE_BITS[operandDtype]) {
+      const node = paramsEntry!.node.kind === 'map' ? (paramsEntry!.node.entries.get('valueBits')?.node ?? paramsEntry!.node) : paramsEntry!.node;
+      throw inputError({
+        file: context.file,
+        position: node.position,
+        keyPath: `${path}.format_params.valueBits`,
+        message: `valueBits ${String(declaredBits)} contradicts the ${operand} datatype ${operandDtype} (${DATATYPE_BITS[operandDtype]} bits)`,
+        expected: `${DATATYPE_BITS[operandDtype]}, or set ${operand === 'weight' ? 'weight_dtype' : 'dtype'} to the stored datatype (e.g. weight_dtype: int4 for 4-bit values)`,
+      });
+    }
     if (spec.format) {
       const formatNode = formatEntry!.node;
       const parsed = atPosition(formatNode, () => parseFormatName(spec.format!, context.file, `${path}.format`));
@@ -236,6 +265,33 @@ function sparsityFromTree(node: SpecNode, keyPath: string, context: ResolveConte
     result[operand as 'input' | 'weight'] = spec;
   }
   return result;
+}
+
+/**
+ * `pattern: { npy: file }` / `{ mtx: file }`: the operand's mask from a file, checked against the
+ * operand's shape (weight [N × K], input [M × K]) with the position of the file name.
+ */
+function maskFileOf(node: SpecNode, context: ResolveContext, keyPath: string, op: GemmOperator, operand: 'input' | 'weight', readMask?: MaskReader): OperandSparsity['pattern'] | undefined {
+  if (node.kind !== 'map' || node.entries.has('kind')) return undefined;
+  const kind = node.entries.has('npy') ? 'npy' : node.entries.has('mtx') ? 'mtx' : undefined;
+  if (!kind) return undefined;
+  rejectUnknownKeys(node, [kind], context, keyPath);
+  const entry = node.entries.get(kind)!;
+  const path = `${keyPath}.${kind}`;
+  const name = expectString(entry.node, context, path);
+  if (!readMask) throw inputError({ file: context.file, position: entry.node.position, keyPath: path, message: 'mask files cannot be read in this context' });
+  const { file, mask } = readMask(name, kind, { file: context.file, keyPath: path, position: entry.node.position });
+  const rows = operand === 'weight' ? op.n : op.m;
+  if (mask.rows !== rows || mask.cols !== op.k) {
+    throw inputError({
+      file: context.file,
+      position: entry.node.position,
+      keyPath: path,
+      message: `mask ${file} is ${mask.rows} x ${mask.cols} but the ${operand} operand is ${rows} x ${op.k} (${operand === 'weight' ? 'N x K' : 'M x K'})`,
+      expected: `a ${rows} x ${op.k} mask${mask.rows === op.k && mask.cols === rows ? ' (this one is transposed)' : ''}`,
+    });
+  }
+  return { kind: 'mask', mask } as unknown as OperandSparsity['pattern'];
 }
 
 /** Runs a validator from src/sparsity and gives its errors the position of the node it checked. */

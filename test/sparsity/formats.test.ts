@@ -231,7 +231,7 @@ describe('density 1.0', () => {
       const params = def.id === 'nm' ? { n: 4, m: 4 } : {};
       expect(def.canRepresent('dense', params)).toBe(true);
       const b = def.storage(mask, params);
-      const vb = def.id === 'flightllm-n16' ? 8 : 16;
+      const vb = def.id === 'flightllm-n16' ? 8 : def.id === 'gqsa' ? 4 : 16; // each format's default valueBits
       expect(b.valueBits).toBe(32 * 64 * vb);
       expect(b.storedValues).toBe(32 * 64);
       // structural overhead only: the two Tiled-CSL padding offsets

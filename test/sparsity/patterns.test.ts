@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import {
   PATTERNS,
   countRowRange,
+  maskFromStrings,
+  maskToStrings,
   generateMask,
   maskEquals,
   maskGet,
@@ -71,7 +73,7 @@ describe('registry', () => {
 
   it('generate(shape, params, seed) and stats(shape, params) work for every pattern with defaults', () => {
     for (const def of Object.values(PATTERNS)) {
-      if (def.id === 'matrix') continue;
+      if (def.id === 'matrix' || def.id === 'mask') continue; // need a matrix or mask argument
       const mask = def.generate(SHAPE, {}, 1);
       expect([mask.rows, mask.cols]).toEqual([SHAPE.rows, SHAPE.cols]);
       const stats = def.stats(SHAPE, {});
@@ -295,5 +297,15 @@ describe('validatePatternSpec', () => {
     expect(missing.issues[0].keyPath).toBe('kind');
     const shape = catchInput(() => patternModel('dense', { rows: 0, cols: 4 }));
     expect(shape.issues[0].keyPath).toBe('shape.rows');
+  });
+});
+
+describe('mask pattern', () => {
+  it('a fixed mask: exact stats, generate copies it, the shape must match', () => {
+    const mask = maskFromStrings(['1.1.', '..1.', '....']);
+    const def = PATTERNS.mask;
+    expect(maskToStrings(def.generate({ rows: 3, cols: 4 }, { mask }, 9))).toEqual(['1.1.', '..1.', '....']);
+    expect(def.stats({ rows: 3, cols: 4 }, { mask })).toMatchObject({ density: 3 / 12, expectedNnz: 3, exact: true });
+    expect(() => def.stats({ rows: 4, cols: 3 }, { mask })).toThrow(/mask is 3 x 4 but the operand is 4 x 3/);
   });
 });

@@ -312,7 +312,14 @@ export function simulateGemm(config: DspChainConfig, op: GemmOperator, context: 
   // ---- MACs --------------------------------------------------------------------------------
   const denseMacs = tokens * op.n * op.k * B;
   const issuedMacs = grouping.compacted ? tokens * view.storage.storedValues * B : denseMacs;
-  const effectualMacs = tokens * weightNnz;
+  // Activation zeros: the FlightLLM/SAT chains broadcast every activation to the DSPs of a
+  // chain in lock-step, so a zero input still occupies its slot (no skipping, no gating: the
+  // chain has no zero detector). They count only as ineffectual MACs.
+  const input = operandView(op, 'input', options, context.masks);
+  const effectualMacs = tokens * weightNnz * input.density;
+  if (input.pattern.kind !== 'dense') {
+    notes.push(`sparse activations (${input.pattern.kind}, density ${input.density.toFixed(3)}): no mechanism on this target: the DSP chain broadcasts every activation in lock-step (FlightLLM/SAT exploit N:M weight sparsity only), so zero inputs cost full time and energy`);
+  }
 
   // ---- energy ------------------------------------------------------------------------------
   const level = (name: string) => memory[name] ?? { readBytes: 0, writeBytes: 0, perTensor: {} };

@@ -8,9 +8,10 @@ import { DATATYPE_BITS, isGemmLike } from '../../core/types.js';
 import { analyticalPipeline, simulatePipeline, type PipelineSpec } from '../../core/engine/pipeline.js';
 import { energyOf, macEnergyJ, sramEnergyPerByteJ, type EnergyTable } from '../../core/energy-tables.js';
 import { inputError } from '../../spec/errors.js';
-import { operandView } from '../../core/operand-sparsity.js';
+import { operandView, type OperandView } from '../../core/operand-sparsity.js';
 import { SYSTOLIC_PARAMS, SYSTOLIC_STATS } from './params.js';
-import { mapOperator, type SystolicConfig, type SystolicMapping } from './mapping.js';
+import { cyclesPerFold, mapOperator, type SystolicConfig, type SystolicMapping } from './mapping.js';
+import { planSkipping, type SkipPlan } from './skipping.js';
 import { scaleSimV2Layer, type ScaleSimLayerReport } from './scalesim-v2.js';
 
 function configure(arch: ArchSpec): SystolicConfig {
@@ -28,6 +29,7 @@ function configure(arch: ArchSpec): SystolicConfig {
     doubleBuffered: v['memory.double_buffered'] as boolean,
     activationsOnChip: v['memory.activations_on_chip'] as boolean,
     zeroHandling: v['compute.zero_handling'] as SystolicConfig['zeroHandling'],
+    skipWindow: v['compute.skip_window'] as number,
     compressedOperands: v['memory.compressed_operands'] as boolean,
     dramBytesPerSecond: v['memory.dram.bandwidth'] as number,
     dramBandwidthMode: v['memory.dram.bandwidth_mode'] as SystolicConfig['dramBandwidthMode'],
@@ -209,17 +211,22 @@ function simulateOperator(config: SystolicConfig, operator: Operator, context: F
   const op = operator;
   const { options, energy } = context;
   // Sparse operands: compressed bytes (values + metadata) when the machine keeps them compressed;
-  // zero MACs are gated (energy) or computed (dense); the array's time slots never change.
+  // zero MACs are gated (energy) or computed (dense) in unchanged time slots, or skipped
+  // (skipping.ts: N:M weights packed along K, streamed zeros passed over by each PE).
   const weight = operandView(op, 'weight', options, context.masks);
   const input = operandView(op, 'input', options, context.masks);
   const scale = config.compressedOperands
     ? { weight: weight.storage.bytes / weight.denseBytes, input: input.storage.bytes / input.denseBytes }
-    : { weight: 1, input: 1 };
-  const mapping = mapOperator(config, op, scale);
+    : { weight: weight.quantisedDenseBytes / weight.denseBytes, input: 1 };
+  const skip: SkipPlan | undefined =
+    config.zeroHandling === 'skipping' && options.convention === 'accsim' ? planSkipping(config, op, weight, input, context.masks) : undefined;
+  const mapping = skip ? mapSkipping(config, op, scale, skip) : mapOperator(config, op, scale);
   const counts = options.convention === 'scalesim' ? countScaleSim(config, op) : countNative(config, op, mapping, options.engine);
   const macs = op.m * op.n * op.k * op.batch;
   const effectualMacs = macs * weight.density * input.density;
-  const gatedMacs = config.zeroHandling === 'gating' ? macs - effectualMacs : 0;
+  const issuedMacs = skip ? skippingIssuedMacs(config, macs, weight, input, skip) : macs;
+  const gatedMacs = config.zeroHandling === 'gating' ? macs - effectualMacs : skip ? issuedMacs - effectualMacs : 0;
+  const skippedMacs = macs - issuedMacs;
   const peak = config.rows * config.cols;
   const { sramBytes, dramBytes } = counts;
 
@@ -237,8 +244,9 @@ function simulateOperator(config: SystolicConfig, operator: Operator, context: F
   const perByte = (capacity: number) => sramEnergyPerByteJ(energy, capacity);
   const dramPerByte = dramEnergyPerByte(energy, config);
   const actions: ActionCount[] = [
-    { component: 'array', action: `mac.${op.dtype}`, count: macs - gatedMacs, energyPerActionJ: macEnergyJ(energy, op.dtype) },
+    { component: 'array', action: `mac.${op.dtype}`, count: issuedMacs - gatedMacs, energyPerActionJ: macEnergyJ(energy, op.dtype) },
     { component: 'array', action: 'gated MAC', count: gatedMacs, energyPerActionJ: energyOf(energy, 'gate.mac') },
+    ...(skip ? [{ component: 'array', action: 'skipped MAC (zero detected, priced as gate.mac)', count: skippedMacs, energyPerActionJ: energyOf(energy, 'gate.mac') }] : []),
     { component: 'ifmap_sram', action: 'byte read', count: memory.ifmap_sram.readBytes, energyPerActionJ: perByte(config.ifmapBytes) },
     { component: 'ifmap_sram', action: 'byte written', count: memory.ifmap_sram.writeBytes, energyPerActionJ: perByte(config.ifmapBytes) },
     { component: 'filter_sram', action: 'byte read', count: memory.filter_sram.readBytes, energyPerActionJ: perByte(config.filterBytes) },
@@ -252,7 +260,7 @@ function simulateOperator(config: SystolicConfig, operator: Operator, context: F
   const dramBytesTotal = memory.dram.readBytes + memory.dram.writeBytes;
   const bytesPerCycle = config.dramBytesPerSecond / config.clockHz;
   const bounds: Record<string, number> = {
-    compute: Math.ceil(macs / peak),
+    compute: Math.ceil(issuedMacs / peak - 1e-9),
     array: counts.computeCycles,
   };
   if (config.dramBandwidthMode === 'fixed' && options.convention === 'accsim') bounds.dram = Math.ceil(dramBytesTotal / bytesPerCycle - 1e-9);
@@ -271,6 +279,7 @@ function simulateOperator(config: SystolicConfig, operator: Operator, context: F
     requiredDramBytesPerCycle: counts.computeCycles > 0 ? dramBytesTotal / counts.computeCycles : 0,
     loopOrderRowFoldsOuter: mapping.rowFoldsOuter ? 1 : 0,
     gatedMacs,
+    ...(skip ? { skippedMacs, packedK: skip.packedK, busiestPeFraction: skip.busiestFraction } : {}),
     weightStorageRatio: scale.weight,
     inputStorageRatio: scale.input,
   };
@@ -283,7 +292,7 @@ function simulateOperator(config: SystolicConfig, operator: Operator, context: F
     cycles: counts.cycles,
     computeCycles: counts.computeCycles,
     stallCycles: counts.stallCycles,
-    macs: { dense: macs, issued: macs, effectual: effectualMacs },
+    macs: { dense: macs, issued: issuedMacs, effectual: effectualMacs },
     memory,
     actions,
     bounds,
@@ -291,12 +300,56 @@ function simulateOperator(config: SystolicConfig, operator: Operator, context: F
     stats,
     notes: [
       ...mapping.notes,
+      ...(skip?.notes ?? []),
       ...(options.convention === 'scalesim' ? [SCALESIM_NOTE] : [ENERGY_NOTE]),
-      ...(weight.pattern.kind !== 'dense' || input.pattern.kind !== 'dense'
-        ? [`sparsity: ${weight.mode} mode (seed ${options.seed}); zero MACs ${config.zeroHandling === 'gating' ? 'gated (no energy, same cycles)' : 'computed'}; operands moved ${config.compressedOperands ? 'in their storage format' : 'dense'}`]
-        : []),
+      ...(weight.pattern.kind !== 'dense' || input.pattern.kind !== 'dense' ? sparsityNotes(config, options, weight.mode, skip !== undefined) : []),
     ],
   };
+}
+
+/** What the target did with the declared zeros; 'dense traffic' / 'no mechanism' notes feed `compare`'s effect column. */
+function sparsityNotes(config: SystolicConfig, options: FamilyContext['options'], mode: string, skipped: boolean): string[] {
+  const notes = [`sparsity: ${mode} mode (seed ${options.seed})`];
+  if (!config.compressedOperands) notes.push('dense traffic: no compressed operands on this target (memory.compressed_operands: false)');
+  else notes.push('sparse operands move and sit in SRAM in their storage format (values + metadata), expanded at the array edge');
+  if (config.zeroHandling === 'dense') notes.push('no mechanism for zero MACs (compute.zero_handling: dense)');
+  else if (config.zeroHandling === 'gating') notes.push('zero MACs gated: no MAC energy, same cycles (compute.zero_handling: gating)');
+  else if (!skipped) notes.push('zero MACs computed: the SCALE-Sim convention models no skipping');
+  return notes;
+}
+
+/**
+ * The mapping of a skipping array: the packed GEMM (K' = packed K) with per-element byte scales
+ * raised by K/K' so DRAM and SRAM bytes stay those of the real operands (the mux still reads every
+ * input of a group), and each fold's stream shortened to the busiest PE's work.
+ */
+function mapSkipping(config: SystolicConfig, op: GemmOperator, scale: { weight: number; input: number }, skip: SkipPlan): SystolicMapping {
+  const widen = op.k / skip.packedK;
+  const mapping = mapOperator(config, { ...op, k: skip.packedK }, { weight: scale.weight * widen, input: scale.input * widen });
+  const perFold = cyclesPerFold(config, skip.skippedStream);
+  return {
+    ...mapping,
+    cyclesPerFold: perFold,
+    sram: { ...mapping.sram, ifmapReads: mapping.sram.ifmapReads * widen },
+    runs: mapping.runs.map((run) => ({ ...run, computeCycles: perFold })),
+  };
+}
+
+/**
+ * MACs that occupy a slot on a skipping array. Packed N:M weights and skipped streamed zeros
+ * take none; a zero on the stationary side that could not be packed idles its PE (gated).
+ * ws streams inputs, is streams weights, os intersects both.
+ */
+function skippingIssuedMacs(config: SystolicConfig, macs: number, weight: OperandView, input: OperandView, skip: SkipPlan): number {
+  const packed = skip.packedK < weight.shape.cols;
+  switch (config.dataflow) {
+    case 'ws':
+      return macs * input.density * (packed ? weight.density : 1);
+    case 'is':
+      return macs * weight.density;
+    case 'os':
+      return macs * weight.density * input.density;
+  }
 }
 
 const ENERGY_NOTE =

@@ -20,7 +20,9 @@ export interface SystolicConfig {
   ofmapBytes: number;
   doubleBuffered: boolean;
   activationsOnChip: boolean;
-  zeroHandling: 'dense' | 'gating';
+  zeroHandling: 'dense' | 'gating' | 'skipping';
+  /** Skipping: streamed values a PE's zero detector examines per cycle (skipping.ts). */
+  skipWindow: number;
   compressedOperands: boolean;
   dramBytesPerSecond: number;
   dramBandwidthMode: 'fixed' | 'calc';

@@ -25,10 +25,18 @@ export const SYSTOLIC_PARAMS: readonly ParamDecl[] = [
   {
     key: 'compute.zero_handling',
     type: 'enum',
-    choices: ['dense', 'gating'],
+    choices: ['dense', 'gating', 'skipping'],
     default: 'dense',
     description:
-      "What PEs do with a zero operand: 'dense' computes it like any value; 'gating' holds the multiplier still (no MAC energy, same cycles). A rigid systolic array cannot skip a MAC's time slot",
+      "What PEs do with a zero operand: 'dense' computes it like any value; 'gating' holds the multiplier still (no MAC energy, same cycles); 'skipping' packs N:M weights along K and lets each PE skip the zeros of its streamed operand (per-PE queues; a fold lasts as long as its busiest PE) — a flexible-PE array, not a rigid TPU",
+  },
+  {
+    key: 'compute.skip_window',
+    type: 'integer',
+    min: 1,
+    default: 4,
+    description: 'Skipping: streamed values a PE examines per cycle, so it skips at most window − 1 zeros a cycle and a fold streams at least streamDim / window cycles',
+    source: '[A] a 4-entry lookahead; not fitted',
   },
   {
     key: 'compute.vector_lanes',
@@ -86,6 +94,9 @@ export const SYSTOLIC_STATS: readonly StatDecl[] = [
   { key: 'requiredDramBytesPerCycle', unit: 'B/cycle', description: 'DRAM bytes / compute cycles: the bandwidth that avoids stalls' },
   { key: 'loopOrderRowFoldsOuter', unit: 'bool', description: '1 if the mapper iterates row folds in the outer loop, 0 if column folds' },
   { key: 'gatedMacs', unit: 'MAC', description: 'MACs with a zero operand that were gated (no energy)' },
+  { key: 'skippedMacs', unit: 'MAC', description: 'Skipping: MACs never issued (a zero operand detected and passed over)' },
+  { key: 'packedK', unit: 'elements', description: 'Skipping: reduction length in the array after packing N:M weights along K' },
+  { key: 'busiestPeFraction', unit: 'fraction', description: "Skipping: the busiest PE's nonzero streamed values / streamed values per fold (load imbalance)" },
   { key: 'weightStorageRatio', unit: 'fraction', description: 'Stored weight bytes / dense weight bytes (1 unless operands are compressed)' },
   { key: 'inputStorageRatio', unit: 'fraction', description: 'Stored input bytes / dense input bytes (1 unless operands are compressed)' },
   { key: 'vectorOperations', unit: 'operations', description: 'Element-wise operations run on the vector unit (element-wise operators only)' },

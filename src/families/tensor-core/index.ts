@@ -12,6 +12,10 @@ import { operandTileStats, operandView, type OperandView } from '../../core/oper
 import { inputError } from '../../spec/errors.js';
 import { patternModel } from '../../sparsity/index.js';
 import { TENSOR_CORE_PARAMS, TENSOR_CORE_STATS } from './params.js';
+import { activationSparseGemm } from './activation-sparse.js';
+import { outerProductFraction } from './dual-side.js';
+import { quantisedWeightNote } from './quantised.js';
+import { declaredKernel, fallbackNote } from './format-kernels.js';
 import {
   blockSparseStep,
   denseStep,
@@ -153,7 +157,7 @@ function chooseKernel(config: TensorCoreConfig, weight: OperandView, input: Oper
     case 'bcsr':
       return 'block-sparse';
     default:
-      return 'lscd';
+      return declaredKernel(wf, file, `${index}.sparsity.weight.format`);
   }
 }
 
@@ -247,7 +251,7 @@ function plan(
       case 'sputnik':
         return sputnikStep(core, shape, nnzPerElement * stepElements * nnzScale, config.sputnikInstructionsPerNonzero);
       case 'dstc': {
-        const effectual = tileN * tileM * kStep * weight.density * input.density;
+        const effectual = tileN * tileM * kStep * outerProductFraction(weight, input);
         const storedBytes = storedBytesPerElement * stepElements + (input.storage.bytes / (M * K)) * kStep * tileM;
         return dualSideStep(core, shape, effectual * nnzScale, storedBytes);
       }
@@ -280,7 +284,7 @@ function plan(
   // Concrete mode: the slowest CTA of each wave sets that wave's pace (load imbalance).
   // Sputnik's row swizzle launches row groups longest first, so a wave holds groups of
   // similar length: its CTA order is the counts sorted in decreasing order.
-  const rawNnzPerCta = perCtaNnz && (kernel === 'flash-llm' || kernel === 'lscd' || kernel === 'sputnik') ? perCtaNnz(tileN, kPerCta) : undefined;
+  const rawNnzPerCta = perCtaNnz && (kernel === 'flash-llm' || kernel === 'lscd' || kernel === 'sputnik' || kernel === 'dstc') ? perCtaNnz(tileN, kPerCta) : undefined;
   const nnzPerCta = rawNnzPerCta?.counts && kernel === 'sputnik' ? { ...rawNnzPerCta, counts: Uint32Array.from(rawNnzPerCta.counts).sort().reverse() } : rawNnzPerCta;
   const meanCta = nnzPerCta?.mean ?? 1;
 
@@ -320,7 +324,7 @@ function plan(
       issuedMacs = weight.nnz * M * B;
       break;
     case 'dstc':
-      issuedMacs = N * M * K * B * weight.density * input.density;
+      issuedMacs = N * M * K * B * outerProductFraction(weight, input);
       break;
     case 'block-sparse':
       issuedMacs = ctas * steps * tileN * tileM * kStep * mmaFragmentOccupancy;
@@ -392,6 +396,9 @@ const splitKFor = (kernel: KernelId) => (kernel === 'cusparselt' || kernel === '
 
 function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: FamilyContext, index: string): OperatorSimulation {
   const { options, energy } = context;
+  const gatherMachine = { hbmBytesPerCycle: (config.hbmBytesPerSecond * config.hbmEfficiency) / config.clockHz };
+  const activationSparse = config.dualSideSparse ? undefined : activationSparseGemm(op, context, gatherMachine, (reduced) => simulateGemm(config, reduced, context, index));
+  if (activationSparse) return activationSparse;
   const weight = operandView(op, 'weight', options, context.masks);
   const input = operandView(op, 'input', options, context.masks);
   const kernel = chooseKernel(config, weight, input, context.workloadFile ?? '', index);
@@ -422,7 +429,7 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
   const launchCycles = cycles - gpuCycles;
 
   const dense = op.m * op.n * op.k * op.batch;
-  const effectual = dense * weight.density * input.density;
+  const effectual = dense * outerProductFraction(weight, input);
   const finalOut = op.n * op.m * op.batch * (DATATYPE_BITS[op.outputDtype] / 8);
   const hbmWrite = chosen.outputBytes + (chosen.splitK > 1 ? finalOut : 0);
   const hbmRead = chosen.hbmReadBytes.weight + chosen.hbmReadBytes.input + chosen.partialBytes;
@@ -479,6 +486,10 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
     `${op.name}: kernel ${chosen.kernel} (${KERNEL_DESCRIPTIONS[chosen.kernel]}); CTA tile ${chosen.tileN}×${chosen.tileM}×${chosen.kStep}, split-K ${chosen.splitK}, ${chosen.waves} waves, ${chosen.ctasPerSm} CTAs/SM`,
     'GPU energy is dynamic only (MACs, shared memory, L2, HBM); static power, register files and instruction issue are not modelled (first approximation)',
   ];
+  const fallback = fallbackNote(weight.format.kind);
+  if (fallback) notes.push(fallback);
+  const quantised = quantisedWeightNote(op, weight, chosen.kernel);
+  if (quantised) notes.push(quantised);
   if (weight.pattern.kind !== 'dense' || input.pattern.kind !== 'dense') {
     notes.push(`sparsity: ${weight.mode} mode (seed ${options.seed}); weight ${weight.pattern.kind} density ${weight.density.toFixed(3)} stored as ${weight.format.kind}`);
   }

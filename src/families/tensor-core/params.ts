@@ -2,6 +2,7 @@
 // Provenance tags: [T] datasheet/whitepaper, [D] derived, [R] recalled from a paper, [A] assumption.
 
 import type { ParamDecl, StatDecl } from '../../spec/params.js';
+import { ACTIVATION_SPARSE_STATS } from './activation-sparse.js';
 
 export const TENSOR_CORE_PARAMS: readonly ParamDecl[] = [
   { key: 'clock', type: 'quantity', dimension: 'frequency', positive: true, description: 'SM clock used for the tensor-core peaks' },
@@ -190,4 +191,5 @@ export const TENSOR_CORE_STATS: readonly StatDecl[] = [
   { key: 'epilogueCycles', unit: 'cycles', description: 'Output epilogue per CTA: accumulators written to and read back from shared memory, exposed share' },
   { key: 'clockDerate', unit: 'ratio', description: 'On-SM cycle stretch under tensor load: 1 + (clock / sustained tensor clock − 1) × tensor busy fraction' },
   { key: 'hostSeconds', unit: 's', description: 'Host-side time counted: launch latency of every kernel, or the framework overhead in eager mode' },
+  ...ACTIVATION_SPARSE_STATS,
 ];

@@ -20,6 +20,7 @@ import {
   blockSparseStep,
   denseStep,
   dualSideStep,
+  isStructuredSparse,
   loadSparseComputeDenseStep,
   structuredSparseStep,
   DENSE_TILES,
@@ -131,7 +132,7 @@ function macsPerSmCycle(config: TensorCoreConfig, dtype: Datatype): number {
   return rate > 0 ? rate * config.tensorCoresPerSm : config.cudaCoreFmaPerSm;
 }
 
-function chooseKernel(config: TensorCoreConfig, weight: OperandView, input: OperandView, file: string, index: string): KernelId {
+function chooseKernel(config: TensorCoreConfig, op: GemmOperator, weight: OperandView, input: OperandView, file: string, index: string): KernelId {
   const wf = weight.format.kind;
   if (config.dualSideSparse && wf === 'bitmap' && input.format.kind === 'bitmap') return 'dstc';
   switch (wf) {
@@ -143,7 +144,8 @@ function chooseKernel(config: TensorCoreConfig, weight: OperandView, input: Oper
         if (!weight.nm && weight.pattern.kind !== 'dense') {
           throw inputError({ file, keyPath: `${index}.sparsity.weight`, message: `2:4 sparse tensor cores need an N:M pattern along K, got '${weight.pattern.kind}'`, expected: "pattern { kind: nm, n: 2, m: 4 } (dim: cols = K)" });
         }
-        return 'cusparselt';
+        // Weight-only quantised 2:4 weights run Sparse-Marlin's own decode kernel, not cuSPARSELt.
+        return op.weightDtype && DATATYPE_BITS[op.weightDtype] < DATATYPE_BITS[op.dtype] ? 'sparse-marlin' : 'cusparselt';
       }
       return 'lscd';
     }
@@ -208,7 +210,7 @@ function plan(
   const M = kernel === 'cusparselt' ? roundUp(op.m, config.cusparseltMinTokens) : op.m;
   const K = op.k;
   const B = op.batch;
-  const kStep = kernel === 'cublas' || kernel === 'cusparselt' || kernel === 'block-sparse' ? 32 : 64;
+  const kStep = kernel === 'cublas' || isStructuredSparse(kernel) || kernel === 'block-sparse' ? 32 : 64;
   const kPerCta = Math.ceil(K / splitK);
   if (splitK > 1 && kPerCta < kStep) return undefined;
   const tileM = kernel === 'sputnik' ? tileMCap : Math.min(tileMCap, roundUp(M, 8));
@@ -242,6 +244,7 @@ function plan(
       case 'cublas':
         return denseStep(core, shape);
       case 'cusparselt':
+      case 'sparse-marlin':
         return structuredSparseStep(core, shape);
       case 'flash-llm':
       case 'lscd':
@@ -290,7 +293,7 @@ function plan(
 
   // Efficiency mechanisms (efficiency.ts). On-SM cycles stretch by the clock derate under
   // tensor load; each wave adds the exposed share of one CTA's prologue and epilogue.
-  const stages = kernel === 'cublas' || kernel === 'cusparselt' ? 3 : 2;
+  const stages = kernel === 'cublas' || isStructuredSparse(kernel) ? 3 : 2;
   const probe = stepCost(1);
   const derate = kernel === 'sputnik' ? 1 : clockDerate(config.clockHz, config.sustainedClockHz, probe.total > 0 ? probe.mma / probe.total : 0);
   const stageBytes = probe.smem * config.smemBytesPerCycle / (1 + config.smemOperandReads);
@@ -330,6 +333,7 @@ function plan(
       issuedMacs = ctas * steps * tileN * tileM * kStep * mmaFragmentOccupancy;
       break;
     case 'cusparselt':
+    case 'sparse-marlin':
       // The sparse MMA multiplies only the kept values of each 2:4 group.
       issuedMacs = (ctas * steps * tileN * tileM * kStep) / config.sparseMmaSpeedup;
       break;
@@ -357,7 +361,7 @@ function plan(
     pipeline: {
       runs,
       dramBytesPerCycle: (config.hbmBytesPerSecond * config.hbmEfficiency) / config.clockHz,
-      inputBuffers: kernel === 'cublas' || kernel === 'cusparselt' ? 3 : 2,
+      inputBuffers: kernel === 'cublas' || isStructuredSparse(kernel) ? 3 : 2,
       outputBuffers: 1,
     },
     hbmReadBytes: { weight: weightBytes * weightRefetch, input: inputBytes * inputRefetch },
@@ -401,7 +405,7 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
   if (activationSparse) return activationSparse;
   const weight = operandView(op, 'weight', options, context.masks);
   const input = operandView(op, 'input', options, context.masks);
-  const kernel = chooseKernel(config, weight, input, context.workloadFile ?? '', index);
+  const kernel = chooseKernel(config, op, weight, input, context.workloadFile ?? '', index);
   const perCtaNnz =
     weight.mode === 'concrete' && weight.pattern.kind !== 'dense'
       ? (tileN: number, kPerCta: number) => operandTileStats(weight, { rows: tileN, cols: kPerCta }, context.masks)

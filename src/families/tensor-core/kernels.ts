@@ -4,11 +4,15 @@
 // runs its K range in steps whose global→shared loads overlap the previous step's compute
 // (cp.async multi-stage pipelining), which the tile pipeline engine models.
 
-export type KernelId = 'cublas' | 'cusparselt' | 'flash-llm' | 'lscd' | 'block-sparse' | 'sputnik' | 'dstc';
+export type KernelId = 'cublas' | 'cusparselt' | 'sparse-marlin' | 'flash-llm' | 'lscd' | 'block-sparse' | 'sputnik' | 'dstc';
+
+/** Kernels on the 2:4 sparse MMA (mma.sp): half the MMA issues for the same dense-equivalent work. */
+export const isStructuredSparse = (kernel: KernelId): boolean => kernel === 'cusparselt' || kernel === 'sparse-marlin';
 
 export const KERNEL_DESCRIPTIONS: Record<KernelId, string> = {
   cublas: 'cuBLAS-like dense tensor-core GEMM',
   cusparselt: 'cuSPARSELt-like 2:4 structured-sparse MMA (2× MMA rate on the weight operand)',
+  'sparse-marlin': 'Sparse-Marlin-like W4A16 + 2:4 decode kernel (Frantar et al., MARLIN, 2024): INT4 2:4 weights dequantised in registers onto the sparse MMA; skinny-token tiles, no padding or extra kernels',
   'flash-llm': 'Flash-LLM load-as-sparse, compute-as-dense: Tiled-CSL from HBM, extraction to a dense tile in shared memory, dense MMA',
   lscd: 'load-as-sparse, compute-as-dense with this storage format: format bytes from HBM, decode to a dense tile, dense MMA',
   'block-sparse': 'blocked-ELL / block-CSR on tensor cores: MMA only on stored blocks',

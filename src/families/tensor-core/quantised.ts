@@ -15,7 +15,7 @@ export function quantisedWeightNote(op: GemmOperator, weight: OperandView, kerne
   const quant = op.weightQuant;
   const scales = quant ? ` + ${quant.scaleBits + quant.zeroPointBits}-bit scale${quant.zeroPointBits ? ' and zero point' : ''} per ${quant.groupSize} along K` : '';
   const bitsPerWeight = (weight.storage.totalBits / (weight.shape.rows * weight.shape.cols)).toFixed(3);
-  const scheme = kernel === 'cusparselt' ? 'Sparse-Marlin-like: 2:4 weights on the sparse MMA' : kernel === 'cublas' ? 'Marlin-like' : `with the ${kernel} kernel`;
+  const scheme = kernel === 'sparse-marlin' ? 'Sparse-Marlin-like: 2:4 weights on the sparse MMA' : kernel === 'cublas' ? 'Marlin-like' : `with the ${kernel} kernel`;
   return (
     `${op.name}: W${DATATYPE_BITS[stored]}A${DATATYPE_BITS[op.dtype]} weights (${stored}${scales}: ${bitsPerWeight} bits per weight element as stored) ` +
     `dequantised to ${op.dtype} in registers (${scheme}); dequantisation instructions are not costed and shared-memory staging counts weight tiles at ${op.dtype} width (first approximation)`

@@ -8,6 +8,8 @@ import { inputError } from '../spec/errors.js';
 import { loadArchText } from '../spec/load-arch.js';
 import { loadWorkloadText, type MatrixReader } from '../spec/load-workload.js';
 import { parseMatrixMarket } from '../matrix/mtx.js';
+import { parseSpecText } from '../spec/yaml-source.js';
+import type { ModelReader } from '../llm/load.js';
 import { scaleSimConfigToYaml, scaleSimTopologyToYaml } from './scalesim.js';
 
 export function readText(path: string, what: string): string {
@@ -43,11 +45,19 @@ export const readMatrixRelative: MatrixReader = (path, from) => {
   return { file, matrix };
 };
 
+/** Model configurations (config.json) named by model workloads, relative to the workload file. */
+export const readModelRelative: ModelReader = (path, from) => {
+  const full = resolve(dirname(from.file), path);
+  const file = displayName(full);
+  if (!existsSync(full)) throw inputError({ file: from.file, position: from.position, keyPath: from.keyPath, message: `model configuration '${path}' not found (looked for ${file})` });
+  return { file, root: parseSpecText(readFileSync(full, 'utf8'), file).root };
+};
+
 export function loadWorkloadFile(path: string): Workload {
   const file = displayName(path);
   const text = readText(path, 'workload');
   if (extname(path).toLowerCase() === '.csv') return loadWorkloadText(scaleSimTopologyToYaml(text, file), file, readMatrixRelative);
-  return loadWorkloadText(text, file, readMatrixRelative);
+  return loadWorkloadText(text, file, readMatrixRelative, readModelRelative);
 }
 
 /** Writes a file atomically: the content appears whole or not at all. */

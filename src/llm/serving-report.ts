@@ -16,7 +16,7 @@ export function servingLines(result: Result): string[] {
   ];
   if (s.phase !== 'prefill') lines.push(`  KV cache per device ${bytes(s.kvCacheBytes.first)} at the first decode step, ${bytes(s.kvCacheBytes.last)} at the last`);
   if (s.phases.length > 1) for (const p of s.phases) lines.push(`  phase ${p.phase}: ${seconds(p.seconds)}, ${joules(p.energyJ)}, ${p.tokens} tokens`);
-  if (s.decodePoints.length > 1) lines.push(`  decode cost evaluated at ${s.decodePoints.length} KV lengths (${s.decodePoints.map((p) => `${p.context}×${p.steps}`).join(', ')})`);
+  if (s.decodePoints.length > 1) lines.push(`  decode cost evaluated at ${s.decodePoints.length} KV lengths (KV length × steps: ${s.decodePoints.slice(0, 6).map((p) => `${p.context}×${p.steps}`).join(', ')}${s.decodePoints.length > 6 ? ', …' : ''})`);
   const c = s.capacity;
   if (c) lines.push(`  memory ${c.level}: ${bytes(c.residentBytes)} resident of ${bytes(c.capacityBytes)} (weights ${bytes(c.weightBytes)}, KV ${bytes(c.kvCacheBytes)}, activations ${bytes(c.activationBytes)}); largest batch that fits ${c.maxBatch}${c.spilledBytes > 0 ? `; ${bytes(c.spilledBytes)} spilled to host` : ''}`);
   return lines;

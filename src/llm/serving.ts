@@ -15,7 +15,9 @@ import type { ModelWorkload, PhaseMetrics, ServingMetrics, ServingSpec } from '.
 export type OperatorSimulator = (arch: ArchSpec, workload: Workload, options: Partial<SimulateOptions>, masks: MaskCache) => Result;
 
 /** Longest run of decode steps one evaluation point may stand for (see decodeSchedule). */
-export const MAX_SEGMENT_STEPS = 16;
+export const MAX_SEGMENT_STEPS = 32;
+/** Largest relative distance of a sample from the chord for a run to count as affine (see decodeSchedule). */
+export const AFFINE_TOLERANCE = 1e-3;
 
 export function simulateServing(arch: ArchSpec, workload: Workload, options: Partial<SimulateOptions>, masks: MaskCache, run: OperatorSimulator): Result {
   const resolved: SimulateOptions = { ...DEFAULT_OPTIONS, ...options };
@@ -115,12 +117,14 @@ function generationOperators(arch: ArchSpec, workload: Workload, model: ModelWor
  * Why it is exact: on a run of integers a … b where the cost f is affine, the run has an odd
  * number n of points around the integer midpoint m = (a+b)/2 and the deviations f(c) − f(m) cancel
  * pairwise (c and a+b−c), so Σ f(c) = n · f(m): one simulation with `count` n. A run with an even
- * number of points gives its first point its own evaluation. Runs are at most MAX_SEGMENT_STEPS
- * long (the shortest tile along the KV length in the shipped families is 16 entries, so tile
- * quantisation steps cannot hide between samples), and a run is accepted only when five points
- * (ends, quarters, midpoint) are collinear in every operator's cycles, energy and traffic — any
- * kink inside the run breaks collinearity — otherwise it is halved, down to single tokens.
- * test/llm/generation.test.ts checks the result against the per-token sum.
+ * number of points gives its first point its own evaluation. The families' attention cost is
+ * affine in the KV length (bytes and MACs grow linearly) except where a tile count or wave count
+ * steps, plus a residue from rounding each kernel to whole cycles (< 0.1 %). A run is accepted only
+ * when five samples (ends, quarters, midpoint) lie within AFFINE_TOLERANCE of the chord in every
+ * operator's cycles, energy and traffic — a tile or wave step inside the run breaks that — and is at
+ * most MAX_SEGMENT_STEPS long; otherwise it is halved, down to single tokens. So the sum is exact
+ * for piecewise-affine costs and within the rounding residue otherwise;
+ * test/llm/generation.test.ts checks it against the per-token sum.
  */
 export function decodeSchedule(first: number, last: number, cost: (context: number) => number[]): { context: number; steps: number }[] {
   const memo = new Map<number, number[]>();
@@ -136,7 +140,7 @@ export function decodeSchedule(first: number, last: number, cost: (context: numb
     return ys[0].every((_, j) => {
       const y0 = ys[0][j];
       const y1 = ys[ys.length - 1][j];
-      return xs.every((x, i) => Math.abs(ys[i][j] - (y0 + ((y1 - y0) * (x - x0)) / (x1 - x0))) <= 1e-9 * Math.max(1, Math.abs(y0), Math.abs(y1)));
+      return xs.every((x, i) => Math.abs(ys[i][j] - (y0 + ((y1 - y0) * (x - x0)) / (x1 - x0))) <= AFFINE_TOLERANCE * Math.max(1e-30, Math.abs(y0), Math.abs(y1)));
     });
   };
   const cover = (a: number, b: number): void => {

@@ -102,5 +102,6 @@ export function pointMetrics(result: Result, arch: ArchSpec): PointMetrics {
     peakMacsPerCycle: result.arch.peakMacsPerCycle,
     onChipBytes,
     bottleneck: total.bottleneck,
+    ...(result.serving ? { tokensPerSecond: result.serving.tokensPerSecond, joulesPerToken: result.serving.joulesPerToken } : {}),
   };
 }

@@ -46,11 +46,14 @@ export function simulateServing(arch: ArchSpec, workload: Workload, options: Par
   if (memory) {
     const steps = residentStep(workload, spec);
     const embedding = model ? (model.config.vocab * model.config.hidden * DATATYPE_BITS[model.choices.dtype]) / 8 / tp : 0;
-    capacity = capacityReport(memory, residency(steps, resolved, embedding), spec.batch, resolved.allowSpill === true);
-    if (!capacity.fits && !resolved.allowSpill) {
+    capacity = capacityReport(memory, residency(steps, resolved, embedding), spec.batch, resolved.allowSpill === true && model !== undefined);
+    // Hand-written workloads may list only some layers (and no embeddings): an overflow is reported, not refused.
+    if (!capacity.fits && !model) {
+      notes.push(`capacity: ${shortfallMessage(capacity, tp)} (not refused: hand-written operator list)`);
+    } else if (!capacity.fits && !resolved.allowSpill) {
       throw inputError({ file: workload.file, keyPath: 'serving', message: `${workload.name} on ${arch.name}: ${shortfallMessage(capacity, tp)}`, hint: 'use more devices (parallel.tensor), a smaller batch or a compressed format, or pass --allow-spill' });
     }
-    if (capacity.spilledBytes > 0) extra.push(spillResult(capacity.spilledBytes, forwardPasses(spec), memory.hostBandwidth, memory.level, clockHz));
+    if (capacity.spilledBytes > 0 && model) extra.push(spillResult(capacity.spilledBytes, forwardPasses(spec), memory.hostBandwidth, memory.level, clockHz));
     if (!model) notes.push('capacity: weights and KV cache from the listed operators only (embeddings and unlisted layers are not counted)');
   } else {
     notes.push(`capacity: the ${arch.family} family preset declares no device-memory capacity; not checked`);

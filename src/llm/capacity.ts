@@ -39,15 +39,19 @@ export interface Residency {
   activationBytes: number;
 }
 
-/** Resident bytes of one step's operators (weights and KV cache are read once per step, so each counts once). */
-export function residency(stepOperators: readonly Operator[], options: SimulateOptions, extraWeightBytes = 0): Residency {
+/**
+ * Resident bytes of one step's operators (weights and KV cache are read once per step, so each
+ * counts once). `weightReuse`: how many operator instances share one copy of the weights (the
+ * micro-batches of a pipeline stage run the same layers).
+ */
+export function residency(stepOperators: readonly Operator[], options: SimulateOptions, extraWeightBytes = 0, weightReuse = 1): Residency {
   let weightBytes = extraWeightBytes;
   let kvCacheBytes = 0;
   let activationBytes = 0;
   for (const op of stepOperators) {
     if (isGemmLike(op)) {
       const stored = operandView(op, 'weight', { sparsityMode: 'statistical', seed: options.seed }).storage.bytes * op.batch * op.count;
-      if (op.weightKind === 'parameters') weightBytes += stored;
+      if (op.weightKind === 'parameters') weightBytes += stored / weightReuse;
       else if (op.weightKind === 'kv-cache') kvCacheBytes += stored;
       const live = (op.batch * op.m * (op.k * DATATYPE_BITS[op.dtype] + op.n * DATATYPE_BITS[op.outputDtype])) / 8;
       activationBytes = Math.max(activationBytes, live + (op.weightKind === 'activations' ? stored : 0));

@@ -82,17 +82,34 @@ export function modelWorkloadFromTree(map: MapNode, context: ResolveContext, dty
   }
   const parallel = map.entries.has('parallel') ? parallelFromTree(map.entries.get('parallel')!.node, context, config) : undefined;
   const tensorParallel = parallel?.tensor ?? 1;
+  const pipelineParallel = parallel?.pipeline ?? 1;
+  if (serving.batch % pipelineParallel !== 0) {
+    throw inputError({ file: context.file, position: map.entries.get('serving')!.node.position, keyPath: 'serving.batch', message: `batch ${serving.batch} does not split into ${pipelineParallel} pipeline micro-batches`, expected: 'a multiple of parallel.pipeline' });
+  }
   const longest = serving.phase === 'generation' ? serving.prompt + serving.output - 1 : Math.max(serving.prompt, serving.context);
   if (longest > config.maxPositions) {
     throw inputError({ file: context.file, position: map.entries.get('serving')!.node.position, keyPath: 'serving', message: `the request reaches ${longest} positions but the model supports ${config.maxPositions} (max_position_embeddings in ${config.file})` });
   }
-  return { model: { config, choices: { dtype, weightSparsity, kvDtype, kvSparsity, tensorParallel } }, parallel };
+  return { model: { config, choices: { dtype, weightSparsity, kvDtype, kvSparsity, tensorParallel, pipelineParallel } }, parallel };
 }
 
 function parallelFromTree(node: SpecNode, context: ResolveContext, config: ModelConfig): ParallelSpec {
   const map = expectMap(node, context, 'parallel', 'a mapping with tensor and interconnect');
-  const v = resolveDeclared(map, [{ key: 'tensor', type: 'integer', min: 1, max: 1024, default: 1, description: 'Tensor-parallel devices' }], context, 'parallel', ['interconnect']);
+  const v = resolveDeclared(
+    map,
+    [
+      { key: 'tensor', type: 'integer', min: 1, max: 1024, default: 1, description: 'Tensor-parallel devices' },
+      { key: 'pipeline', type: 'integer', min: 1, max: 1024, default: 1, description: 'Pipeline stages (devices holding consecutive layers)' },
+    ],
+    context,
+    'parallel',
+    ['interconnect'],
+  );
   const tensor = v.tensor as number;
+  const pipeline = v.pipeline as number;
+  if (config.layers % pipeline !== 0) {
+    throw inputError({ file: context.file, position: map.entries.get('pipeline')?.node.position ?? map.position, keyPath: 'parallel.pipeline', message: `${pipeline} stages do not divide the ${config.layers} layers of ${config.file}`, expected: 'a divisor of num_hidden_layers' });
+  }
   const at = { file: context.file, position: map.entries.get('tensor')?.node.position ?? map.position, keyPath: 'parallel.tensor' };
   for (const [what, size] of [['num_attention_heads', config.heads], ['intermediate size', config.intermediate]] as const) {
     if (size % tensor !== 0) throw inputError({ ...at, message: `${tensor} devices do not divide the ${size} ${what} of ${config.file}`, expected: 'a divisor of the head count and the FFN width' });
@@ -100,18 +117,19 @@ function parallelFromTree(node: SpecNode, context: ResolveContext, config: Model
   if (config.kvHeads % tensor !== 0 && tensor % config.kvHeads !== 0) throw inputError({ ...at, message: `${tensor} devices and ${config.kvHeads} KV heads: neither divides the other` });
   const linkEntry = map.entries.get('interconnect');
   if (!linkEntry) {
-    if (tensor > 1) throw inputError({ file: context.file, position: map.position, keyPath: 'parallel.interconnect', message: 'missing required key', expected: `a preset (${Object.keys(INTERCONNECTS).join(', ')}) or {bandwidth, latency, energy_per_bit, source}` });
-    return { tensor, interconnect: INTERCONNECTS.ideal };
+    if (tensor * pipeline > 1) throw inputError({ file: context.file, position: map.position, keyPath: 'parallel.interconnect', message: 'missing required key', expected: `a preset (${Object.keys(INTERCONNECTS).join(', ')}) or {bandwidth, latency, energy_per_bit, source}` });
+    return { tensor, pipeline, interconnect: INTERCONNECTS.ideal };
   }
   if (linkEntry.node.kind === 'scalar') {
     const name = expectString(linkEntry.node, context, 'parallel.interconnect');
     const preset = INTERCONNECTS[name];
     if (!preset) throw inputError({ file: context.file, position: linkEntry.node.position, keyPath: 'parallel.interconnect', message: `unknown interconnect '${name}'`, expected: `one of ${Object.keys(INTERCONNECTS).join(', ')}` });
-    return { tensor, interconnect: preset };
+    return { tensor, pipeline, interconnect: preset };
   }
   const link = resolveDeclared(expectMap(linkEntry.node, context, 'parallel.interconnect', 'a mapping'), INTERCONNECT_PARAMS, context, 'parallel.interconnect');
   return {
     tensor,
+    pipeline,
     interconnect: { name: link.name as string, bandwidth: link.bandwidth as number, latency: link.latency as number, energyPerBit: link.energy_per_bit as number, source: link.source as string },
   };
 }

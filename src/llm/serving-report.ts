@@ -9,7 +9,7 @@ export function servingLines(result: Result): string[] {
   const request =
     s.phase === 'generation' ? `batch ${s.batch}, prompt ${s.promptTokens} tokens, output ${s.outputTokens} tokens` : s.phase === 'prefill' ? `batch ${s.batch}, prompt ${s.promptTokens} tokens` : `batch ${s.batch}, KV length ${s.contextTokens} tokens`;
   const lines = [
-    `Serving (${s.phase}: ${request}; ${s.devices} device${s.devices > 1 ? `s, tensor-parallel ${s.tensorParallel}` : ''}):`,
+    `Serving (${s.phase}: ${request}; ${s.devices} device${s.devices > 1 ? `s: tensor-parallel ${s.tensorParallel} × pipeline ${s.pipelineParallel}` : ''}):`,
     `  tokens/s ${engineering(s.tokensPerSecond, 'tok/s')} total, ${engineering(s.tokensPerDeviceSecond, 'tok/s')} per device (${s.tokens} tokens in ${seconds(s.seconds)})`,
     `  TTFT ${s.ttftSeconds === null ? 'n/a' : seconds(s.ttftSeconds)}, TPOT ${s.tpotSeconds === null ? 'n/a' : seconds(s.tpotSeconds)}, ${joules(s.joulesPerToken)}/token`,
     `  achieved ${s.achievedTflopsPerDevice.toFixed(2)} TFLOPS per device (dense-equivalent), ${percent(s.rooflineFraction)} of the roofline bound`,
@@ -33,6 +33,8 @@ export function servingColumns(result: Result): { header: string; value: number 
     { header: 'context_tokens', value: s.contextTokens },
     { header: 'output_tokens', value: s.outputTokens },
     { header: 'devices', value: s.devices },
+    { header: 'tensor_parallel', value: s.tensorParallel },
+    { header: 'pipeline_parallel', value: s.pipelineParallel },
     { header: 'tokens_per_s', value: s.tokensPerSecond },
     { header: 'tokens_per_device_s', value: s.tokensPerDeviceSecond },
     { header: 'ttft_s', value: s.ttftSeconds ?? '' },

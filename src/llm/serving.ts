@@ -9,6 +9,7 @@ import { totals } from '../core/simulate.js';
 import { inputError } from '../spec/errors.js';
 import { capacityReport, deviceMemory, residency, shortfallMessage } from './capacity.js';
 import { collectiveResult } from './collectives.js';
+import { extraRow } from './rows.js';
 import { CONTEXT_DEPENDENT, transformerStep, type StepShape } from './transformer.js';
 import type { ModelWorkload, PhaseMetrics, ServingMetrics, ServingSpec } from './types.js';
 
@@ -24,6 +25,8 @@ export function simulateServing(arch: ArchSpec, workload: Workload, options: Par
   const spec = workload.serving!;
   const model = workload.model;
   const tp = workload.parallel?.tensor ?? 1;
+  const pp = workload.parallel?.pipeline ?? 1;
+  const devices = tp * pp;
   let decodePoints: ServingMetrics['decodePoints'] = [];
   let operators: readonly Operator[] = workload.operators;
   if (model && spec.phase === 'generation') {
@@ -38,20 +41,21 @@ export function simulateServing(arch: ArchSpec, workload: Workload, options: Par
   const extra: OperatorResult[] = [];
   const notes: string[] = [];
 
-  if (model && tp > 1) extra.push(...tensorParallelCollectives(model, spec, workload, clockHz));
+  if (model && devices > 1) extra.push(...parallelCommunication(model, spec, workload, base, clockHz));
 
   // Memory capacity: the resident state at the request's largest point.
   const memory = deviceMemory(arch);
   let capacity: ServingMetrics['capacity'];
   if (memory) {
     const steps = residentStep(workload, spec);
+    // The input embedding sits on the first stage, split like the LM head across tensor-parallel devices; counted on every device (conservative).
     const embedding = model ? (model.config.vocab * model.config.hidden * DATATYPE_BITS[model.choices.dtype]) / 8 / tp : 0;
-    capacity = capacityReport(memory, residency(steps, resolved, embedding), spec.batch, resolved.allowSpill === true && model !== undefined);
+    capacity = capacityReport(memory, residency(steps, resolved, embedding, pp), spec.batch, resolved.allowSpill === true && model !== undefined);
     // Hand-written workloads may list only some layers (and no embeddings): an overflow is reported, not refused.
     if (!capacity.fits && !model) {
-      notes.push(`capacity: ${shortfallMessage(capacity, tp)} (not refused: hand-written operator list)`);
+      notes.push(`capacity: ${shortfallMessage(capacity, devices)} (not refused: hand-written operator list)`);
     } else if (!capacity.fits && !resolved.allowSpill) {
-      throw inputError({ file: workload.file, keyPath: 'serving', message: `${workload.name} on ${arch.name}: ${shortfallMessage(capacity, tp)}`, hint: 'use more devices (parallel.tensor), a smaller batch or a compressed format, or pass --allow-spill' });
+      throw inputError({ file: workload.file, keyPath: 'serving', message: `${workload.name} on ${arch.name}: ${shortfallMessage(capacity, devices)}`, hint: 'use more devices (parallel.tensor / parallel.pipeline), a smaller batch or a compressed format, or pass --allow-spill' });
     }
     if (capacity.spilledBytes > 0 && model) extra.push(spillResult(capacity.spilledBytes, forwardPasses(spec), memory.hostBandwidth, memory.level, clockHz));
     if (!model) notes.push('capacity: weights and KV cache from the listed operators only (embeddings and unlisted layers are not counted)');
@@ -59,12 +63,12 @@ export function simulateServing(arch: ArchSpec, workload: Workload, options: Par
     notes.push(`capacity: the ${arch.family} family preset declares no device-memory capacity; not checked`);
   }
 
-  const allOperators = [...base.operators, ...extra];
+  const allOperators = [...base.operators, ...extra.map((row) => withStaticEnergy(row, arch))];
   const total = totals(allOperators, allOperators.map(() => base.arch.peakMacsPerCycle), clockHz);
   // Collective and spill rows do no MACs; keep the simulated operators' utilisation weighting.
   total.utilization = total.cycles > 0 ? (base.total.utilization * base.total.cycles) / total.cycles : 0;
   const result: Result = { ...base, operators: allOperators, total, notes: [...base.notes, ...extra.flatMap((op) => op.notes).filter((n, i, all) => all.indexOf(n) === i), ...notes] };
-  result.serving = servingMetrics(result, spec, tp, decodePoints, workload, resolved, capacity);
+  result.serving = servingMetrics(result, spec, tp, pp, decodePoints, workload, resolved, capacity);
   return result;
 }
 
@@ -171,47 +175,75 @@ export function decodeSchedule(first: number, last: number, cost: (context: numb
   return points;
 }
 
-/** Megatron tensor parallelism: an all-reduce of the activations after attention and after the FFN of every layer, and an all-gather of the vocabulary-split logits. */
-function tensorParallelCollectives(model: ModelWorkload, spec: ServingSpec, workload: Workload, clockHz: number): OperatorResult[] {
-  const link = workload.parallel!.interconnect;
-  const tp = workload.parallel!.tensor;
+/**
+ * Communication of the parallel layout, per device. Tensor parallelism (Megatron): an all-reduce of
+ * the activations after attention and after the FFN of every layer instance, and an all-gather of
+ * the vocabulary-split logits. Pipeline parallelism: each micro-batch's activations cross one stage
+ * boundary per device per step, and the prefill pays the pipeline fill, (S−1) micro-batch stage
+ * times = (S−1)/S of a device's prefill time (decode steps keep all S micro-batches in flight).
+ */
+function parallelCommunication(model: ModelWorkload, spec: ServingSpec, workload: Workload, base: Result, clockHz: number): OperatorResult[] {
+  const { tensor: tp, pipeline: pp, interconnect: link } = workload.parallel!;
   const { config, choices } = model;
   const elementBytes = DATATYPE_BITS[choices.dtype] / 8;
-  const rows: { phase: string; rows: number; steps: number }[] = [];
-  if (spec.phase === 'prefill' || spec.phase === 'generation') rows.push({ phase: 'prefill', rows: spec.batch * spec.prompt, steps: 1 });
-  if (spec.phase === 'decode') rows.push({ phase: 'decode', rows: spec.batch, steps: 1 });
-  if (spec.phase === 'generation' && spec.output > 1) rows.push({ phase: 'decode', rows: spec.batch, steps: spec.output - 1 });
+  const microBatch = spec.batch / pp;
+  const phases: { phase: 'prefill' | 'decode'; tokens: number; steps: number }[] = [];
+  if (spec.phase === 'prefill' || spec.phase === 'generation') phases.push({ phase: 'prefill', tokens: spec.prompt, steps: 1 });
+  if (spec.phase === 'decode') phases.push({ phase: 'decode', tokens: 1, steps: 1 });
+  if (spec.phase === 'generation' && spec.output > 1) phases.push({ phase: 'decode', tokens: 1, steps: spec.output - 1 });
   const prefix = (phase: string) => (spec.phase === 'generation' ? `${phase}.` : '');
-  return rows.flatMap(({ phase, rows: tokens, steps }) => [
-    collectiveResult(`${prefix(phase)}allreduce`, 'all-reduce', 2 * config.layers * steps, tokens * config.hidden * elementBytes, tp, link, clockHz),
-    collectiveResult(`${prefix(phase)}logits_gather`, 'all-gather', steps, spec.batch * config.vocab * elementBytes, tp, link, clockHz),
-  ]);
+  const rows: OperatorResult[] = [];
+  for (const { phase, tokens, steps } of phases) {
+    const activationBytes = microBatch * tokens * config.hidden * elementBytes;
+    if (tp > 1) {
+      rows.push(collectiveResult(`${prefix(phase)}allreduce`, 'all-reduce', 2 * config.layers * steps, activationBytes, tp, link, clockHz));
+      rows.push(collectiveResult(`${prefix(phase)}logits_gather`, 'all-gather', pp * steps, microBatch * config.vocab * elementBytes, tp, link, clockHz));
+    }
+    if (pp > 1) rows.push(collectiveResult(`${prefix(phase)}pipeline_send`, 'send', pp * steps, activationBytes, pp, link, clockHz));
+  }
+  if (pp > 1 && phases[0].phase === 'prefill') {
+    const prefillSeconds = base.operators.filter((op) => phaseOf(op, spec) === 'prefill').reduce((sum, op) => sum + op.seconds, 0);
+    rows.push(
+      extraRow({
+        name: `${prefix('prefill')}pipeline_bubble`,
+        kind: 'bubble',
+        count: 1,
+        seconds: ((pp - 1) / pp) * prefillSeconds,
+        clockHz,
+        level: 'pipeline',
+        bottleneck: 'pipeline-fill',
+        note: `pipeline fill: ${pp - 1} of ${pp} stages idle for one micro-batch stage time each during the prefill (only static power is charged for it)`,
+      }),
+    );
+  }
+  return rows;
 }
 
 /** --allow-spill: what does not fit stays in host memory and crosses the host link on every forward pass. */
 function spillResult(spilledBytes: number, passes: number, hostBandwidth: number, level: string, clockHz: number): OperatorResult {
   const bytes = spilledBytes * passes;
-  const seconds = hostBandwidth > 0 ? bytes / hostBandwidth : Infinity;
-  const cycles = seconds * clockHz;
-  return {
+  return extraRow({
     name: 'host_spill',
     kind: 'spill',
     count: passes,
-    shape: { m: 0, n: 0, k: 0, batch: 1 },
-    dtype: 'fp16',
-    cycles,
-    computeCycles: 0,
-    stallCycles: cycles,
-    seconds,
-    utilization: 0,
-    macs: { dense: 0, issued: 0, effectual: 0 },
-    memory: { host: { readBytes: bytes, writeBytes: 0, perTensor: { weight: { readBytes: bytes, writeBytes: 0 } } } },
-    energy: { components: {}, totalJ: 0, actions: [] },
-    pJPerMac: { dense: 0, effectual: 0 },
-    bounds: { host: cycles },
+    seconds: hostBandwidth > 0 ? bytes / hostBandwidth : Infinity,
+    clockHz,
+    level: 'host',
+    traffic: { readBytes: bytes, writeBytes: 0, perTensor: { weight: { readBytes: bytes, writeBytes: 0 } } },
     bottleneck: 'host-link',
     stats: { spilledBytes },
-    notes: [`--allow-spill: ${spilledBytes} B that do not fit in ${level} are read over the host link (${hostBandwidth / 1e9} GB/s) on each of ${passes} forward passes, not overlapped; host-link energy not modelled`],
+    note: `--allow-spill: ${spilledBytes} B that do not fit in ${level} are read over the host link (${hostBandwidth / 1e9} GB/s) on each of ${passes} forward passes, not overlapped; host-link energy not modelled`,
+  });
+}
+
+/** Devices draw static power while they wait on links and bubbles too (the core charges it for simulated operators). */
+function withStaticEnergy(row: OperatorResult, arch: ArchSpec): OperatorResult {
+  const watts = arch.values['power.static'];
+  if (typeof watts !== 'number' || watts <= 0 || !Number.isFinite(row.seconds)) return row;
+  const action = { component: 'static', action: `static power (${watts} W × time)`, count: row.seconds, energyPerActionJ: watts, energyJ: watts * row.seconds };
+  return {
+    ...row,
+    energy: { components: { ...row.energy.components, static: action.energyJ }, totalJ: row.energy.totalJ + action.energyJ, actions: [...row.energy.actions, action] },
   };
 }
 
@@ -220,8 +252,8 @@ function phaseOf(op: OperatorResult, spec: ServingSpec): PhaseMetrics['phase'] {
   return op.name.startsWith('prefill.') ? 'prefill' : 'decode';
 }
 
-function servingMetrics(result: Result, spec: ServingSpec, tp: number, decodePoints: ServingMetrics['decodePoints'], workload: Workload, options: SimulateOptions, capacity: ServingMetrics['capacity']): ServingMetrics {
-  const devices = tp;
+function servingMetrics(result: Result, spec: ServingSpec, tp: number, pp: number, decodePoints: ServingMetrics['decodePoints'], workload: Workload, options: SimulateOptions, capacity: ServingMetrics['capacity']): ServingMetrics {
+  const devices = tp * pp;
   const phases: PhaseMetrics[] = [];
   for (const op of result.operators) {
     const phase = phaseOf(op, spec);
@@ -244,6 +276,7 @@ function servingMetrics(result: Result, spec: ServingSpec, tp: number, decodePoi
     outputTokens: spec.phase === 'prefill' ? 1 : spec.phase === 'decode' ? 1 : spec.output,
     devices,
     tensorParallel: tp,
+    pipelineParallel: pp,
     tokens,
     seconds,
     tokensPerSecond: seconds > 0 ? tokens / seconds : 0,

@@ -25,6 +25,8 @@ export interface PrecisionChoices {
   kvDtype?: Datatype;
   kvSparsity?: OperandSparsity;
   tensorParallel: number;
+  /** Pipeline stages (GPipe-style, one micro-batch per stage in flight); 1 = none. */
+  pipelineParallel?: number;
 }
 
 /** Expert load model for MoE FFNs, stated: every token picks `k` of `E` experts uniformly and
@@ -58,10 +60,18 @@ export const CONTEXT_DEPENDENT = ['scores', 'softmax', 'context'] as const;
 
 /**
  * The step's operators, each with `count` = layers (per-layer operators) or 1 (LM head).
- * `names` prefixes every operator name (e.g. `decode.`), so several steps can share a workload.
+ * `prefix` goes before every operator name (e.g. `decode.`), so several steps can share a workload.
+ *
+ * Pipeline parallelism over S stages: each device holds layers/S layers and the batch is split into
+ * S micro-batches that keep every stage busy (steady state). Per step a device therefore runs S
+ * micro-batches × layers/S layers = `layers` instances of micro-batch size, re-reading its weights
+ * for every micro-batch, as a decode pipeline does; the LM head (last stage, the bottleneck) runs
+ * once per micro-batch.
  */
 export function transformerStep(model: ModelConfig, step: StepShape, choices: PrecisionChoices, prefix = ''): Operator[] {
-  const { phase, batch, tokens } = step;
+  const stages = choices.pipelineParallel ?? 1;
+  const { phase, tokens } = step;
+  const batch = step.batch / stages;
   const { dtype } = choices;
   const layers = model.layers;
   const shard = perDeviceShape(model, choices.tensorParallel);
@@ -133,11 +143,6 @@ export function transformerStep(model: ModelConfig, step: StepShape, choices: Pr
     );
   }
   // Only the last position of each sequence needs logits (prefill and decode alike).
-  ops.push(gemm('lm_head', batch, shard.vocab, model.hidden, 1, false));
+  ops.push(gemm('lm_head', batch, shard.vocab, model.hidden, stages, false));
   return ops;
-}
-
-/** KV-cache elements one sequence holds per cached token, on one device (K and V, all layers). */
-export function kvElementsPerToken(model: ModelConfig, tensorParallel: number): number {
-  return 2 * model.layers * perDeviceShape(model, tensorParallel).kvHeads * model.headDim;
 }

@@ -31,6 +31,8 @@ export interface InterconnectSpec {
 export interface ParallelSpec {
   /** Megatron tensor parallelism: heads and FFN width split across devices, two all-reduces per layer. */
   tensor: number;
+  /** Pipeline stages (layers split across devices; micro-batches keep the stages busy). */
+  pipeline: number;
   interconnect: InterconnectSpec;
 }
 
@@ -41,7 +43,7 @@ export interface ModelWorkload {
 }
 
 export interface PhaseMetrics {
-  phase: 'prefill' | 'decode' | 'collectives';
+  phase: 'prefill' | 'decode';
   seconds: number;
   /** Energy of all devices (J). */
   energyJ: number;
@@ -74,6 +76,7 @@ export interface ServingMetrics {
   outputTokens: number;
   devices: number;
   tensorParallel: number;
+  pipelineParallel: number;
   /** Tokens the metrics count: batch (decode step), batch × prompt (prefill), batch × output (generation). */
   tokens: number;
   seconds: number;

@@ -152,3 +152,24 @@ describe('capacity and tensor parallelism', () => {
     expect(r.serving!.tokensPerDeviceSecond).toBeGreaterThan(0);
   });
 });
+
+describe('pipeline parallelism', () => {
+  const run = (pp: number) =>
+    simulate(a100, modelWorkload(`name: p\nmodel: ../models/opt-30b.json\ndtype: fp16\nserving: { phase: generation, batch: 4, prompt: 32, output: 8 }\nparallel: { pipeline: ${pp}, interconnect: nvlink3 }\n`));
+
+  it('splits the layers (and their KV cache) across stages and sends activations between them', () => {
+    const one = run(1);
+    const two = run(2);
+    expect(two.serving!.devices).toBe(2);
+    expect(two.serving!.kvCacheBytes.last).toBe(one.serving!.kvCacheBytes.last / 2);
+    const layerWeights = (r: ReturnType<typeof simulate>) => r.serving!.capacity!.weightBytes;
+    expect(layerWeights(two)).toBeLessThan(0.6 * layerWeights(one));
+    // Two micro-batches per step, each crossing one stage boundary.
+    expect(two.operators.find((op) => op.name === 'decode.pipeline_send')!.count).toBe(2 * 7);
+    expect(two.operators.find((op) => op.name === 'prefill.pipeline_bubble')!.seconds).toBeGreaterThan(0);
+  });
+
+  it('rejects a stage count that does not divide the layers, at its position', () => {
+    expect(() => modelWorkload(`name: p\nmodel: ../models/opt-30b.json\nserving: { phase: decode, batch: 4, context: 8 }\nparallel: { pipeline: 5, interconnect: nvlink3 }\n`)).toThrow(/test\.yaml:4:23: error: parallel\.pipeline: 5 stages do not divide the 48 layers/);
+  });
+});

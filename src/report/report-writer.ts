@@ -25,6 +25,7 @@ import { cycleBreakdownChart, energyBreakdownChart, layerTimeChart, operatorLabe
 import { speedupChart, speedupSeries, observationsFromPoints, type SpeedupObservation } from './charts/speedup.js';
 import { axisValues, heatmapChart, heatmapMatrix, type Aggregate } from './charts/heatmap.js';
 import { paretoChart } from './charts/pareto.js';
+import { throughputChart } from '../llm/throughput-chart.js';
 import { METRICS, paramsText, paramValueLabel, type MetricName } from './charts/metrics.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -385,6 +386,11 @@ function sweepSection(input: SweepInput, ids: Ids): ReportSection {
       csv: toCsv(chart.table.headers, chart.table.rows.filter((row) => row[row.length - 1] === 1)),
     });
   }
+
+  // LLM serving sweeps: tokens/s against the batch (or the one swept parameter).
+  const throughputAxis = varied.find((a) => /batch/i.test(a)) ?? (varied.length === 1 ? varied[0] : undefined);
+  const throughput = throughputAxis ? throughputChart(ok, throughputAxis, varied.filter((a) => a !== throughputAxis), ids.take(`${id} throughput`), context) : undefined;
+  if (throughput) charts.push(throughput);
 
   // Speedup vs sparsity when the sweep has a sparsity (or density) axis and a format axis.
   const sparsityAxis = varied.find((a) => /sparsity/i.test(a)) ?? varied.find((a) => /density/i.test(a));

@@ -173,3 +173,12 @@ describe('pipeline parallelism', () => {
     expect(() => modelWorkload(`name: p\nmodel: ../models/opt-30b.json\nserving: { phase: decode, batch: 4, context: 8 }\nparallel: { pipeline: 5, interconnect: nvlink3 }\n`)).toThrow(/test\.yaml:4:23: error: parallel\.pipeline: 5 stages do not divide the 48 layers/);
   });
 });
+
+describe('config.json errors', () => {
+  it('positions a bad value in a JSON config at its line and column', async () => {
+    const { parseSpecText } = await import('../../src/spec/yaml-source.js');
+    const { modelConfigFromTree } = await import('../../src/llm/model-config.js');
+    const json = '{\n  "hidden_size": 4096,\n  "num_hidden_layers": 32,\n  "num_attention_heads": 32,\n  "num_key_value_heads": 5,\n  "vocab_size": 32000\n}\n';
+    expect(() => modelConfigFromTree(parseSpecText(json, 'config.json').root, 'config.json')).toThrow(/^config\.json:5:26: error: num_key_value_heads: 5 key\/value heads do not divide 32 query heads/);
+  });
+});

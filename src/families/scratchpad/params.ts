@@ -30,6 +30,8 @@ export const SCRATCHPAD_PARAMS: readonly ParamDecl[] = [
   { key: 'cache.line', type: 'quantity', dimension: 'bytes', positive: true, default: '64 B', description: 'Cache tag granularity. Lines are sectored: a miss fetches only the missing dram.access_granularity sectors.', source: '[A]' },
   { key: 'cache.ways', type: 'integer', min: 1, max: 64, default: 8, description: 'Cache associativity (LRU).', source: '[A]' },
   { key: 'cache.latency', type: 'integer', min: 1, max: 1000, default: 4, description: 'Cache hit latency in cycles.', source: '[A]' },
+  { key: 'power.static', type: 'quantity', dimension: 'power', min: 0, default: '0 W', description: 'Static/idle chip power charged for every second of a run (0 = dynamic energy only)' },
+  { key: 'power.source', type: 'string', default: '[A] not modelled', description: 'Where power.static comes from (repeated in result notes)' },
   { key: 'dram.bandwidth', type: 'quantity', dimension: 'bandwidth', positive: true, default: '140 GB/s', description: 'Peak DRAM bandwidth of the die, split evenly over the channels; every access moves dram.access_granularity bytes.', source: '[A] not public; 8 x 32-bit DDR5-4400 channels would give ~140.8 GB/s (hardware.md §5.1)' },
   { key: 'dram.channels', type: 'integer', min: 1, max: 1024, default: 8, description: 'Independent DRAM channels (FCFS queues); addresses interleave across them every dram.interleave bytes.', source: '[A] 8 DDR5 channels (see dram.bandwidth)' },
   { key: 'dram.latency', type: 'quantity', dimension: 'time', positive: true, default: '100 ns', description: 'Unloaded DRAM round-trip latency including the on-die network (a time; converted to cycles with the clock). Queueing comes on top, from the simulation.', source: '[A]' },

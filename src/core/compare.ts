@@ -7,6 +7,7 @@ import { produce } from 'immer';
 import { simulate } from './simulate.js';
 import { isGemmLike, type ArchSpec, type GemmOperator, type OperandSparsity, type Result, type SimulateOptions, type Workload } from './types.js';
 import { parseFormatName } from '../sparsity/index.js';
+import { modelWorkloadOperators } from '../llm/model-workload.js';
 import type { MaskCache } from './operand-sparsity.js';
 
 export interface CompareRequest {
@@ -61,6 +62,8 @@ export function weightSparsityFor(format: string, density: number, blockSize: nu
 
 /** The workload with every parameter-weight GEMM's weights in the given sparsity (immer: shared structure). */
 export function withWeightSparsity(workload: Workload, sparsity: OperandSparsity | undefined): Workload {
+  // Model workloads (src/llm) rebuild their operators from the model's choices, so the format goes there.
+  if (workload.model && workload.serving) return withModelWeightSparsity(workload, sparsity);
   return produce(workload, (draft) => {
     for (const op of draft.operators) {
       if (!isGemmLike(op as never) || (op as GemmOperator).weightKind !== 'parameters') continue;
@@ -70,6 +73,11 @@ export function withWeightSparsity(workload: Workload, sparsity: OperandSparsity
     }
     draft.name = `${workload.name}${sparsity ? ` [weights ${sparsity.format}]` : ' [dense]'}`;
   });
+}
+
+function withModelWeightSparsity(workload: Workload, sparsity: OperandSparsity | undefined): Workload {
+  const model = { ...workload.model!, choices: { ...workload.model!.choices, weightSparsity: sparsity } };
+  return { ...workload, model, operators: modelWorkloadOperators(model, workload.serving!), name: `${workload.name}${sparsity ? ` [weights ${sparsity.format}]` : ' [dense]'}` };
 }
 
 export function compare(request: CompareRequest): CompareRow[] {

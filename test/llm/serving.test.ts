@@ -182,3 +182,16 @@ describe('config.json errors', () => {
     expect(() => modelConfigFromTree(parseSpecText(json, 'config.json').root, 'config.json')).toThrow(/^config\.json:5:26: error: num_key_value_heads: 5 key\/value heads do not divide 32 query heads/);
   });
 });
+
+describe('compare on model workloads', () => {
+  it('puts the compared format into the model, so generation steps use it too', async () => {
+    const { withWeightSparsity } = await import('../../src/core/compare.js');
+    const w = modelWorkload(`name: g\nmodel: ../models/opt-30b.json\ndtype: fp16\nserving: { phase: generation, batch: 2, prompt: 16, output: 4 }\n`);
+    const sparse = withWeightSparsity(w, { pattern: { kind: 'uniform', density: 0.2 }, format: 'tiled-csl' });
+    const dense = simulate(a100, w);
+    const csl = simulate(a100, sparse);
+    expect(csl.serving!.capacity!.weightBytes).toBeLessThan(0.5 * dense.serving!.capacity!.weightBytes);
+    const fc1 = csl.operators.find((op) => op.name === 'decode.fc1')!;
+    expect(fc1.memory.hbm.perTensor.weight.readBytes).toBeLessThan(0.5 * dense.operators.find((op) => op.name === 'decode.fc1')!.memory.hbm.perTensor.weight.readBytes);
+  });
+});

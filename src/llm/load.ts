@@ -11,11 +11,10 @@ import type { SpecNode } from '../spec/yaml-source.js';
 import { operandSparsityFromTree } from '../spec/load-workload.js';
 import { modelConfigFromTree, type ModelConfig } from './model-config.js';
 import type { InterconnectSpec, ModelWorkload, ParallelSpec, ServingSpec } from './types.js';
+import { recordServingPosition } from './positions.js';
 
 /** Reads a model configuration named in a workload (path relative to the workload file) into a positioned tree. */
 export type ModelReader = (path: string, from: { file: string; keyPath: string; position: SpecNode['position'] }) => { file: string; root: SpecNode };
-
-export const LLM_WORKLOAD_KEYS = ['serving', 'model', 'weights', 'kv_cache', 'parallel'];
 
 const count = (key: string, description: string): ParamDecl => ({ key, type: 'integer', min: 0, default: 0, description });
 
@@ -54,6 +53,7 @@ export function servingFromTree(node: SpecNode, context: ResolveContext): Servin
   if (spec.phase === 'decode') need('context');
   if (spec.phase === 'prefill' || spec.phase === 'generation') need('prompt');
   if (spec.phase === 'generation') need('output');
+  recordServingPosition(spec, map.position);
   return spec;
 }
 

@@ -9,6 +9,7 @@ import { totals } from '../core/simulate.js';
 import { inputError } from '../spec/errors.js';
 import { capacityReport, deviceMemory, residency, shortfallMessage } from './capacity.js';
 import { collectiveResult } from './collectives.js';
+import { servingPosition } from './positions.js';
 import { extraRow } from './rows.js';
 import { CONTEXT_DEPENDENT, transformerStep, type StepShape } from './transformer.js';
 import type { ModelWorkload, PhaseMetrics, ServingMetrics, ServingSpec } from './types.js';
@@ -55,7 +56,7 @@ export function simulateServing(arch: ArchSpec, workload: Workload, options: Par
     if (!capacity.fits && !model) {
       notes.push(`capacity: ${shortfallMessage(capacity, devices)} (not refused: hand-written operator list)`);
     } else if (!capacity.fits && !resolved.allowSpill) {
-      throw inputError({ file: workload.file, keyPath: 'serving', message: `${workload.name} on ${arch.name}: ${shortfallMessage(capacity, devices)}`, hint: 'use more devices (parallel.tensor / parallel.pipeline), a smaller batch or a compressed format, or pass --allow-spill' });
+      throw inputError({ file: workload.file, position: servingPosition(spec), keyPath: 'serving', message: `${workload.name} on ${arch.name}: ${shortfallMessage(capacity, devices)}`, hint: 'use more devices (parallel.tensor / parallel.pipeline), a smaller batch or a compressed format, or pass --allow-spill' });
     }
     if (capacity.spilledBytes > 0 && model) extra.push(spillResult(capacity.spilledBytes, forwardPasses(spec), memory.hostBandwidth, memory.level, clockHz));
     if (!model) notes.push('capacity: weights and KV cache from the listed operators only (embeddings and unlisted layers are not counted)');

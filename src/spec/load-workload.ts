@@ -9,7 +9,8 @@ import type { ParamDecl } from './params.js';
 import { hashOf, deepFreeze } from './load-arch.js';
 import { expectMap, expectString, expectStringList, resolveDeclared, resolveNamedParameters, resolveParam, rejectUnknownKeys, type MapNode, type ResolveContext } from './resolve.js';
 import { nodeTypeName, parseSpecText, type SpecNode } from './yaml-source.js';
-import { LLM_WORKLOAD_KEYS, modelWorkloadFromTree, servingFromTree, type ModelReader } from '../llm/load.js';
+import { modelWorkloadFromTree, servingFromTree, type ModelReader } from '../llm/load.js';
+import { LLM_WORKLOAD_KEYS } from '../llm/types.js';
 import { modelWorkloadOperators } from '../llm/model-workload.js';
 
 const DATATYPES = Object.keys(DATATYPE_BITS) as Datatype[];

@@ -28,7 +28,7 @@ describe('accsim run on LLM workloads', () => {
   it('refuses OPT-175B FP16 on one A100 with a one-line error and exit code 2', () => {
     const run = accsim(['run', '-a', 'a100', '-w', 'llm/opt-175b-decode-fp16-1gpu']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^workloads\/llm\/opt-175b-decode-fp16-1gpu\.yaml: error: serving: .*short by 292\.\d\d GB/);
+    expect(run.stderr).toMatch(/^workloads\/llm\/opt-175b-decode-fp16-1gpu\.yaml:6:10: error: serving: .*short by 292\.\d\d GB/);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stdout).toBe('');
   });

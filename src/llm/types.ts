@@ -4,7 +4,7 @@
 import type { ModelConfig } from './model-config.js';
 import type { PrecisionChoices } from './transformer.js';
 
-/** Top-level workload keys of the LLM layer (a constant here, in an import-free module, so the workload loader can use it at load time). */
+/** Top-level workload keys of the LLM layer (a constant here, in a module with no runtime imports, so the workload loader can use it at load time). */
 export const LLM_WORKLOAD_KEYS = ['serving', 'model', 'weights', 'kv_cache', 'parallel'];
 
 /** The request a prefill, decode or generation workload stands for. */

@@ -81,7 +81,8 @@ function forwardPasses(spec: ServingSpec): number {
 /** The operators of the step with the most resident state: the last decode step (largest KV cache), or the single step. */
 function residentStep(workload: Workload, spec: ServingSpec): readonly Operator[] {
   const model = workload.model;
-  if (!model || spec.phase !== 'generation') return workload.operators;
+  if (!model || spec.phase === 'decode') return workload.operators;
+  // Weights and the KV cache at its longest (a prefill leaves `prompt` entries): one decode step there.
   const decode = transformerStep(model.config, { phase: 'decode', batch: spec.batch, tokens: 1, context: lastDecodeContext(spec) }, model.choices);
   // Activations peak in the prefill (count 0: its weights are the decode step's, counted once).
   const prefill = transformerStep(model.config, { phase: 'prefill', batch: spec.batch, tokens: spec.prompt, context: spec.prompt }, model.choices).map((op) => ({ ...op, count: 0 }));

@@ -54,6 +54,14 @@ describe('model configurations', () => {
   });
 });
 
+describe('sliding-window attention', () => {
+  it('truncates the KV length decode attention reads to the window', () => {
+    const mistral = modelWorkload(`name: m\nmodel: ../models/mistral-7b.json\ndtype: fp16\nserving: { phase: decode, batch: 1, context: 8000 }\n`);
+    const scores = mistral.operators.find((op) => op.name === 'scores')!;
+    expect(scores.kind === 'batched_matmul' && scores.n).toBe(4096);
+  });
+});
+
 describe('serving metrics', () => {
   it('a FlightLLM decode step prints tokens/s and J/token derived from its time and energy', () => {
     const r = simulate(u280, loadWorkload('llama2-7b-fpga-decode-int8.yaml'));

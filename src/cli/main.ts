@@ -44,6 +44,7 @@ interface RunFlags {
   engine: SimulateOptions['engine'];
   convention: SimulateOptions['convention'];
   sparsityMode: SimulateOptions['sparsityMode'];
+  allowSpill?: boolean;
 }
 
 /** Every operator must be one the target's family can run; the error points at its `kind`. */
@@ -68,7 +69,7 @@ async function runCommand(flags: RunFlags): Promise<void> {
   const arch = loadArchFile(resolvePresetPath(flags.arch, 'arch'));
   const workload = loadWorkloadFile(resolvePresetPath(flags.workload, 'workloads'));
   checkSupported(arch, workload);
-  const result = simulate(arch, workload, { engine: flags.engine, convention: flags.convention, seed: flags.seed, sparsityMode: flags.sparsityMode });
+  const result = simulate(arch, workload, { engine: flags.engine, convention: flags.convention, seed: flags.seed, sparsityMode: flags.sparsityMode, ...(flags.allowSpill ? { allowSpill: true } : {}) });
   emit(render(result, flags.format), flags.out, flags.quiet);
   if (flags.report) {
     const written = await writeReport([result], flags.report);
@@ -267,6 +268,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--convention <convention>', "counting convention: accsim's own or SCALE-Sim v2's").choices(['accsim', 'scalesim']).default('accsim'))
     .addOption(new Option('--sparsity-mode <mode>', 'statistical (fast) or concrete (generated masks)').choices(['statistical', 'concrete']).default('statistical'))
     .option('--report <dir>', 'also write an HTML/Markdown/CSV/PNG report to this folder')
+    .option('--allow-spill', 'LLM workloads that exceed device memory: stream the excess from the host instead of refusing')
     .option('-q, --quiet', 'no progress or log lines on stderr')
     .action((flags: RunFlags) => runCommand(flags));
 

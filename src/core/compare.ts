@@ -7,6 +7,7 @@ import { produce } from 'immer';
 import { simulate } from './simulate.js';
 import { isGemmLike, type ArchSpec, type GemmOperator, type OperandSparsity, type Result, type SimulateOptions, type Workload } from './types.js';
 import { parseFormatName } from '../sparsity/index.js';
+import { modelWorkloadOperators } from '../llm/model-workload.js';
 import type { MaskCache } from './operand-sparsity.js';
 
 export interface CompareRequest {
@@ -75,6 +76,8 @@ export function weightSparsityFor(format: string, density: number, blockSize: nu
 
 /** The workload with every parameter-weight GEMM's weights in the given sparsity (immer: shared structure). */
 export function withWeightSparsity(workload: Workload, sparsity: OperandSparsity | undefined): Workload {
+  // Model workloads (src/llm) rebuild their operators from the model's choices, so the format goes there.
+  if (workload.model && workload.serving) return withModelWeightSparsity(workload, sparsity);
   return produce(workload, (draft) => {
     for (const op of draft.operators) {
       if (!isGemmLike(op as never) || (op as GemmOperator).weightKind !== 'parameters') continue;
@@ -88,6 +91,11 @@ export function withWeightSparsity(workload: Workload, sparsity: OperandSparsity
 
 /** Densities are printed and compared at 4 decimals: `1 - 0.8` is 0.2, not 0.19999999999999996. */
 const tidy = (density: number): number => Number(density.toFixed(4));
+
+function withModelWeightSparsity(workload: Workload, sparsity: OperandSparsity | undefined): Workload {
+  const model = { ...workload.model!, choices: { ...workload.model!.choices, weightSparsity: sparsity } };
+  return { ...workload, model, operators: modelWorkloadOperators(model, workload.serving!), name: `${workload.name}${sparsity ? ` [weights ${sparsity.format}]` : ' [dense]'}` };
+}
 
 export function compare(request: CompareRequest): CompareRow[] {
   const rows: CompareRow[] = [];

@@ -21,12 +21,20 @@ import {
 } from './types.js';
 import { inputError } from '../spec/errors.js';
 import type { MaskCache } from './operand-sparsity.js';
+import { simulateServing } from '../llm/serving.js';
 
 /**
  * `masks` lets callers that simulate the same workload many times (compare, sweeps) share the
  * concrete masks they generate; a mask depends only on its pattern, shape and seed.
  */
 export function simulate(arch: ArchSpec, workload: Workload, options: Partial<SimulateOptions> = {}, masks: MaskCache = new Map()): Result {
+  // LLM workloads (a `serving` block) go through src/llm: generation, collectives, capacity, serving metrics.
+  if (workload.serving) return simulateServing(arch, workload, options, masks, simulateOperators);
+  return simulateOperators(arch, workload, options, masks);
+}
+
+/** Simulates the workload's operators as listed, one after the other, on one device. */
+export function simulateOperators(arch: ArchSpec, workload: Workload, options: Partial<SimulateOptions> = {}, masks: MaskCache = new Map()): Result {
   const resolvedOptions: SimulateOptions = { ...DEFAULT_OPTIONS, ...options };
   const family = findFamily(arch.family);
   if (!family) throw inputError({ file: arch.file, keyPath: 'family', message: `unknown family '${arch.family}'` });
@@ -43,7 +51,7 @@ export function simulate(arch: ArchSpec, workload: Workload, options: Partial<Si
     if (!family.operatorKinds.includes(op.kind)) throw unsupportedOperator(family, arch, workload, index);
     const sim = family.simulateOperator(config, op, { options: resolvedOptions, energy, masks, workloadFile: workload.file, operatorIndex: index });
     peaks.push(sim.peakMacsPerCycle ?? peakFor(op.dtype));
-    return operatorResult(op, sim, clockHz, peaks[index]);
+    return operatorResult(op, withStaticPower(sim, arch, clockHz), clockHz, peaks[index]);
   });
   // The header peak is the workload's datatype: the one carrying the most dense MACs.
   const byDtype: Partial<Record<Datatype, number>> = {};
@@ -78,6 +86,18 @@ export function unsupportedOperator(family: { id: string; operatorKinds: readonl
     message: `the ${family.id} family (${arch.file}) cannot run operator kind '${op.kind}'`,
     expected: `one of ${family.operatorKinds.join(', ')}`,
   });
+}
+
+/**
+ * Static/idle power (`power.static`, declared per family) is energy = power × time. A family that
+ * charges it itself (its actions carry a `static` component, as dsp-chain does) is left alone.
+ */
+function withStaticPower(sim: OperatorSimulation, arch: ArchSpec, clockHz: number): OperatorSimulation {
+  const watts = arch.values['power.static'];
+  if (typeof watts !== 'number' || watts <= 0 || sim.actions.some((a) => a.component === 'static')) return sim;
+  const source = String(arch.values['power.source'] ?? '');
+  const action = { component: 'static', action: `static power (${watts} W × time)`, count: sim.cycles / clockHz, energyPerActionJ: watts };
+  return { ...sim, actions: [...sim.actions, action], notes: [...sim.notes, `static power ${watts} W charged for the whole run (${source})`] };
 }
 
 function scaleTraffic(memory: Record<string, LevelTraffic>, factor: number): Record<string, LevelTraffic> {
@@ -129,7 +149,7 @@ function operatorResult(op: Workload['operators'][number], sim: OperatorSimulati
   };
 }
 
-function totals(operators: OperatorResult[], peaks: number[], clockHz: number): TotalResult {
+export function totals(operators: OperatorResult[], peaks: number[], clockHz: number): TotalResult {
   const memory: Record<string, LevelTraffic> = {};
   const components: Record<string, number> = {};
   let cycles = 0;

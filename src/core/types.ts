@@ -3,6 +3,7 @@
 
 import type { ParamValues } from '../spec/params.js';
 import type { CsrMatrix } from '../matrix/csr.js';
+import type { ModelWorkload, ParallelSpec, ServingMetrics, ServingSpec } from '../llm/types.js';
 
 export type Datatype = 'int4' | 'int8' | 'int16' | 'int32' | 'fp8' | 'fp16' | 'bf16' | 'tf32' | 'fp32';
 
@@ -126,6 +127,11 @@ export interface Workload {
   operators: Operator[];
   /** Hash of the resolved content, for provenance in results. */
   hash: string;
+  /** LLM serving: the request this workload stands for (drives serving metrics and capacity checks). */
+  serving?: ServingSpec;
+  /** Generated from a model configuration (src/llm): operators are rebuilt per phase and decode step. */
+  model?: ModelWorkload;
+  parallel?: ParallelSpec;
 }
 
 export interface EnergyTableRef {
@@ -156,6 +162,8 @@ export interface SimulateOptions {
   convention: Convention;
   seed: number;
   sparsityMode: 'statistical' | 'concrete';
+  /** LLM workloads whose resident state exceeds device memory: stream the excess from the host instead of refusing. */
+  allowSpill?: boolean;
 }
 
 export const DEFAULT_OPTIONS: SimulateOptions = {
@@ -232,4 +240,6 @@ export interface Result {
   total: TotalResult;
   /** Modelling approximations and assumptions that apply to this result. */
   notes: string[];
+  /** LLM serving metrics (workloads with a `serving` block). */
+  serving?: ServingMetrics;
 }

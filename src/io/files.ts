@@ -11,6 +11,8 @@ import { loadWorkloadText, type MaskReader, type MatrixReader } from '../spec/lo
 import { parseMatrixMarket } from '../matrix/mtx.js';
 import { readNpyMask } from '../matrix/npy.js';
 import { maskFromCsr, maskNnz, type Mask } from '../sparsity/mask.js';
+import { parseSpecText } from '../spec/yaml-source.js';
+import type { ModelReader } from '../llm/load.js';
 import { scaleSimConfigToYaml, scaleSimTopologyToYaml } from './scalesim.js';
 
 export function readText(path: string, what: string): string {
@@ -77,11 +79,19 @@ export const readMaskRelative: MaskReader = (path, kind, from) => {
   return { file, mask };
 };
 
+/** Model configurations (config.json) named by model workloads, relative to the workload file. */
+export const readModelRelative: ModelReader = (path, from) => {
+  const full = resolve(dirname(from.file), path);
+  const file = displayName(full);
+  if (!existsSync(full)) throw inputError({ file: from.file, position: from.position, keyPath: from.keyPath, message: `model configuration '${path}' not found (looked for ${file})` });
+  return { file, root: parseSpecText(readFileSync(full, 'utf8'), file).root };
+};
+
 export function loadWorkloadFile(path: string): Workload {
   const file = displayName(path);
   const text = readText(path, 'workload');
   if (extname(path).toLowerCase() === '.csv') return loadWorkloadText(scaleSimTopologyToYaml(text, file), file, readMatrixRelative, readMaskRelative);
-  return loadWorkloadText(text, file, readMatrixRelative, readMaskRelative);
+  return loadWorkloadText(text, file, readMatrixRelative, readMaskRelative, readModelRelative);
 }
 
 /** Writes a file atomically: the content appears whole or not at all. */

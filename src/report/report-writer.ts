@@ -25,6 +25,8 @@ import { cycleBreakdownChart, energyBreakdownChart, layerTimeChart, operatorLabe
 import { speedupChart, speedupSeries, observationsFromPoints, type SpeedupObservation } from './charts/speedup.js';
 import { axisValues, heatmapChart, heatmapMatrix, type Aggregate } from './charts/heatmap.js';
 import { paretoChart } from './charts/pareto.js';
+import { throughputChart } from '../llm/throughput-chart.js';
+import { servingLines } from '../llm/serving-report.js';
 import { METRICS, paramsText, paramValueLabel, type MetricName } from './charts/metrics.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -298,6 +300,8 @@ function resultSection(item: ResultInput & { label: string }, ids: Ids, options:
     `${r.arch.name} (${r.arch.family}, ${engineering(r.arch.clockHz, 'Hz')}, ${r.arch.peakMacsPerCycle} MAC/cycle; ${r.arch.file}, hash ${r.arch.hash}) running ${r.workload.name} (${r.workload.file}, hash ${r.workload.hash}).`,
     `Engine ${r.options.engine}, convention ${r.options.convention}, sparsity model ${r.options.sparsityMode}, seed ${r.options.seed}.`,
     `Total ${cycles(t.cycles)} = ${seconds(t.seconds)} (${percent(t.cycles > 0 ? t.stallCycles / t.cycles : 0)} stalled), ${engineering(t.macs.dense, 'MAC')} dense-equivalent, ${joules(t.energy.totalJ)}, ${pJ(t.pJPerMac.dense)} per dense-equivalent MAC (${pJ(t.pJPerMac.effectual)} per effectual MAC), utilisation ${percent(t.utilization)}; the bottleneck over most cycles is ${t.bottleneck}.`,
+    // LLM serving metrics (tokens/s, TTFT, TPOT, J/token, capacity) as one paragraph.
+    ...(r.serving ? [servingLines(r).map((line) => line.trim()).join(' ')] : []),
   ];
   const charts: ChartSpec[] = [layerTimeChart(r, ids.take(`${id} time`)), cycleBreakdownChart(r, ids.take(`${id} cycles`)), energyBreakdownChart(r, ids.take(`${id} energy`))];
   for (const level of memoryLevels(r)) charts.push(rooflineChart(rooflineData(r, level, options.macKind ?? 'issued'), ids.take(`${id} roofline ${level}`), item.label));
@@ -385,6 +389,11 @@ function sweepSection(input: SweepInput, ids: Ids): ReportSection {
       csv: toCsv(chart.table.headers, chart.table.rows.filter((row) => row[row.length - 1] === 1)),
     });
   }
+
+  // LLM serving sweeps: tokens/s against the batch (or the one swept parameter).
+  const throughputAxis = varied.find((a) => /batch/i.test(a)) ?? (varied.length === 1 ? varied[0] : undefined);
+  const throughput = throughputAxis ? throughputChart(ok, throughputAxis, varied.filter((a) => a !== throughputAxis), ids.take(`${id} throughput`), context) : undefined;
+  if (throughput) charts.push(throughput);
 
   // Speedup vs sparsity when the sweep has a sparsity (or density) axis and a format axis.
   const sparsityAxis = varied.find((a) => /sparsity/i.test(a)) ?? varied.find((a) => /density/i.test(a));

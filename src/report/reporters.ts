@@ -2,6 +2,7 @@
 
 import type { OperatorResult, Result, TotalResult } from '../core/types.js';
 import { bytes, cycles, engineering, joules, percent, pJ, seconds } from './units.js';
+import { servingColumns, servingLines } from '../llm/serving-report.js';
 
 export type OutputFormat = 'table' | 'json' | 'csv' | 'md';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'csv', 'md'];
@@ -81,6 +82,7 @@ export function renderTable(result: Result): string {
     'Energy by component (pJ/MAC per dense-equivalent MAC):',
     ...textTable(energy.map((c) => c.header), rows.map((row) => energy.map((c) => c.human(row)))),
   ];
+  if (result.serving) out.push('', ...servingLines(result));
   if (result.notes.length) out.push('', 'Notes:', ...result.notes.map((n) => `  - ${n}`));
   return out.join('\n') + '\n';
 }
@@ -92,8 +94,11 @@ function csvCell(value: number | string): string {
 
 export function renderCsv(result: Result): string {
   const cols = columns(result);
-  const lines = [cols.map((c) => rawHeader(c.header)).join(',')];
-  for (const row of rowsOf(result)) lines.push(cols.map((c) => csvCell(c.raw(row))).join(','));
+  // LLM serving metrics: extra columns, filled on the TOTAL row only.
+  const serving = servingColumns(result);
+  const lines = [[...cols.map((c) => rawHeader(c.header)), ...serving.map((c) => c.header)].join(',')];
+  const rows = rowsOf(result);
+  rows.forEach((row, i) => lines.push([...cols.map((c) => csvCell(c.raw(row))), ...serving.map((c) => (i === rows.length - 1 ? csvCell(c.value) : ''))].join(',')));
   return lines.join('\n') + '\n';
 }
 
@@ -108,6 +113,7 @@ export function renderMarkdown(result: Result): string {
     `| ${cols.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
   ];
   for (const row of rowsOf(result)) out.push(`| ${cols.map((c) => c.human(row)).join(' | ')} |`);
+  if (result.serving) out.push('', ...servingLines(result).map((line) => line.replace(/^  /, '- ')));
   if (result.notes.length) out.push('', ...result.notes.map((n) => `- ${n}`));
   return out.join('\n') + '\n';
 }

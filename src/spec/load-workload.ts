@@ -10,6 +10,9 @@ import type { ParamDecl } from './params.js';
 import { hashOf, deepFreeze } from './load-arch.js';
 import { expectMap, expectString, expectStringList, resolveDeclared, resolveNamedParameters, resolveParam, rejectUnknownKeys, type MapNode, type ResolveContext } from './resolve.js';
 import { nodeTypeName, parseSpecText, type SpecNode } from './yaml-source.js';
+import { modelWorkloadFromTree, servingFromTree, type ModelReader } from '../llm/load.js';
+import { LLM_WORKLOAD_KEYS } from '../llm/types.js';
+import { modelWorkloadOperators } from '../llm/model-workload.js';
 
 const DATATYPES = Object.keys(DATATYPE_BITS) as Datatype[];
 const OPERATOR_KINDS = ['gemm', 'batched_matmul', 'conv2d', 'elementwise', 'spgemm', 'spmv', 'pagerank', 'bfs'] as const;
@@ -78,7 +81,7 @@ export const OPERATOR_PARAMS: Record<OperatorKind, ParamDecl[]> = {
   bfs: [positive('iterations', 'Upper bound on BFS levels', { default: 64 } as Partial<ParamDecl>), ...COMMON],
 };
 
-const WORKLOAD_KEYS = ['name', 'description', 'sources', 'parameters', 'dtype', 'operators'];
+const WORKLOAD_KEYS = ['name', 'description', 'sources', 'parameters', 'dtype', 'operators', ...LLM_WORKLOAD_KEYS];
 
 /** Where each operator's `kind` was written, so later checks (family support) can point at it. */
 const KIND_POSITIONS = new WeakMap<Operator, SourcePosition>();
@@ -97,12 +100,14 @@ export type MatrixReader = (path: string, from: { file: string; keyPath: string;
  */
 export type MaskReader = (path: string, kind: 'npy' | 'mtx', from: { file: string; keyPath: string; position: SpecNode['position'] }) => { file: string; mask: Mask };
 
-export function loadWorkloadText(text: string, file: string, readMatrix?: MatrixReader, readMask?: MaskReader): Workload {
+// The file readers (matrices, operand masks, model configurations) each resolve relative to the
+// workload file; a context without one rejects the key that needs it.
+export function loadWorkloadText(text: string, file: string, readMatrix?: MatrixReader, readMask?: MaskReader, readModel?: ModelReader): Workload {
   const { root } = parseSpecText(text, file);
-  return workloadFromTree(root, file, readMatrix, readMask);
+  return workloadFromTree(root, file, readMatrix, readMask, readModel);
 }
 
-export function workloadFromTree(root: SpecNode, file: string, readMatrix?: MatrixReader, readMask?: MaskReader): Workload {
+export function workloadFromTree(root: SpecNode, file: string, readMatrix?: MatrixReader, readMask?: MaskReader, readModel?: ModelReader): Workload {
   const context: ResolveContext = { file, scope: new Map() };
   const map = expectMap(root, context, '', 'a mapping with name and operators');
   rejectUnknownKeys(map, WORKLOAD_KEYS, context, '');
@@ -114,6 +119,20 @@ export function workloadFromTree(root: SpecNode, file: string, readMatrix?: Matr
   const defaultDtype = dtypeEntry
     ? (resolveParam({ key: 'dtype', type: 'enum', choices: DATATYPES, description: 'default operand datatype' }, dtypeEntry.node, context, 'dtype') as Datatype)
     : 'int8';
+  const serving = map.entries.has('serving') ? servingFromTree(map.entries.get('serving')!.node, context) : undefined;
+  if (map.entries.has('model')) {
+    // A workload generated from a model configuration (src/llm): no operator list of its own.
+    for (const key of ['operators']) if (map.entries.has(key)) throw inputError({ file, position: map.entries.get(key)!.keyPosition, keyPath: key, message: 'a model workload generates its operators', hint: 'remove operators, or remove model' });
+    if (!serving) throw inputError({ file, position: map.position, keyPath: 'serving', message: 'missing required key', expected: 'a model workload needs serving: {phase, batch, prompt/context/output}' });
+    const { model, parallel } = modelWorkloadFromTree(map, context, defaultDtype, serving, readModel);
+    const operators = modelWorkloadOperators(model, serving);
+    const workload: Workload = { name, file, description, sources: [...sources, ...model.config.sources], operators, hash: '', serving, model, parallel };
+    workload.hash = hashOf({ name, serving, model, parallel, operators: operators.map(hashable) });
+    return deepFreeze(workload);
+  }
+  for (const key of ['weights', 'kv_cache', 'parallel']) {
+    if (map.entries.has(key)) throw inputError({ file, position: map.entries.get(key)!.keyPosition, keyPath: key, message: `'${key}' applies to model workloads only`, hint: 'add model: <config.json>, or declare sparsity per operator' });
+  }
   const operatorsEntry = map.entries.get('operators');
   if (!operatorsEntry) throw inputError({ file, position: map.position, keyPath: 'operators', message: 'missing required key', expected: 'a list of operators' });
   if (operatorsEntry.node.kind !== 'seq' || operatorsEntry.node.items.length === 0) {
@@ -129,7 +148,8 @@ export function workloadFromTree(root: SpecNode, file: string, readMatrix?: Matr
     return op;
   });
   const workload: Workload = { name, file, description, sources, operators, hash: '' };
-  workload.hash = hashOf({ name, operators: operators.map(hashable) });
+  if (serving) workload.serving = serving;
+  workload.hash = hashOf(serving ? { name, serving, operators: operators.map(hashable) } : { name, operators: operators.map(hashable) });
   return deepFreeze(workload);
 }
 
@@ -226,45 +246,62 @@ function sparsityFromTree(node: SpecNode, keyPath: string, context: ResolveConte
   rejectUnknownKeys(map, ['input', 'weight'], context, keyPath);
   const result: NonNullable<GemmOperator['sparsity']> = {};
   for (const [operand, { node: child }] of map.entries) {
-    const path = `${keyPath}.${operand}`;
-    const operandMap = expectMap(child, context, path, 'a mapping with pattern and format');
-    rejectUnknownKeys(operandMap, ['pattern', 'format', 'format_params'], context, path);
-    const patternEntry = operandMap.entries.get('pattern');
-    if (!patternEntry) throw inputError({ file: context.file, position: operandMap.position, keyPath: `${path}.pattern`, message: 'missing required key', expected: 'a pattern, e.g. {kind: unstructured, density: 0.2}' });
-    const maskFile = maskFileOf(patternEntry.node, context, `${path}.pattern`, op, operand as 'input' | 'weight', readMask);
-    const pattern = maskFile ?? (plainData(patternEntry.node, context, `${path}.pattern`) as OperandSparsity['pattern']);
-    if (typeof pattern !== 'object' || pattern === null || typeof (pattern as { kind?: unknown }).kind !== 'string') {
-      throw inputError({ file: context.file, position: patternEntry.node.position, keyPath: `${path}.pattern`, message: 'a pattern needs a kind', expected: 'e.g. {kind: unstructured, density: 0.2}' });
-    }
-    const formatEntry = operandMap.entries.get('format');
-    const spec: OperandSparsity = { pattern: atPosition(patternEntry.node, () => validatePatternSpec(pattern, context.file, `${path}.pattern`)) };
-    if (formatEntry) spec.format = expectString(formatEntry.node, context, `${path}.format`);
-    const paramsEntry = operandMap.entries.get('format_params');
-    if (paramsEntry) spec.formatParams = plainData(paramsEntry.node, context, `${path}.format_params`) as Record<string, unknown>;
-    const declaredBits = spec.formatParams?.valueBits;
-    const operandDtype = operand === 'weight' ? (op.weightDtype ?? op.dtype) : op.dtype;
-    if (declaredBits !== undefined && declaredBits !== DATATYPE_BITS[operandDtype]) {
+    result[operand as 'input' | 'weight'] = operandSparsityFromTree(child, `${keyPath}.${operand}`, context, [], { op, name: operand as 'input' | 'weight', readMask });
+  }
+  return result;
+}
+
+/** A GEMM operand whose sparsity is being read: its shape checks mask files, its datatype checks valueBits. */
+interface GemmOperand {
+  op: GemmOperator;
+  name: 'input' | 'weight';
+  readMask?: MaskReader;
+}
+
+/**
+ * One operand's `{pattern, format, format_params}`, validated (also used by src/llm for model-wide
+ * weight and KV-cache sparsity, where there is no single GEMM operand to check against).
+ */
+export function operandSparsityFromTree(child: SpecNode, path: string, context: ResolveContext, allowedExtra: readonly string[] = [], operand?: GemmOperand): OperandSparsity {
+  const operandMap = expectMap(child, context, path, 'a mapping with pattern and format');
+  rejectUnknownKeys(operandMap, ['pattern', 'format', 'format_params', ...allowedExtra], context, path);
+  const patternEntry = operandMap.entries.get('pattern');
+  if (!patternEntry) throw inputError({ file: context.file, position: operandMap.position, keyPath: `${path}.pattern`, message: 'missing required key', expected: 'a pattern, e.g. {kind: unstructured, density: 0.2}' });
+  const maskFile = operand ? maskFileOf(patternEntry.node, context, `${path}.pattern`, operand.op, operand.name, operand.readMask) : undefined;
+  const pattern = maskFile ?? (plainData(patternEntry.node, context, `${path}.pattern`) as OperandSparsity['pattern']);
+  if (typeof pattern !== 'object' || pattern === null || typeof (pattern as { kind?: unknown }).kind !== 'string') {
+    throw inputError({ file: context.file, position: patternEntry.node.position, keyPath: `${path}.pattern`, message: 'a pattern needs a kind', expected: 'e.g. {kind: unstructured, density: 0.2}' });
+  }
+  const formatEntry = operandMap.entries.get('format');
+  const spec: OperandSparsity = { pattern: atPosition(patternEntry.node, () => validatePatternSpec(pattern, context.file, `${path}.pattern`)) };
+  if (formatEntry) spec.format = expectString(formatEntry.node, context, `${path}.format`);
+  const paramsEntry = operandMap.entries.get('format_params');
+  if (paramsEntry) spec.formatParams = plainData(paramsEntry.node, context, `${path}.format_params`) as Record<string, unknown>;
+  const declaredBits = spec.formatParams?.valueBits;
+  if (operand && declaredBits !== undefined) {
+    const { op, name } = operand;
+    const operandDtype = name === 'weight' ? (op.weightDtype ?? op.dtype) : op.dtype;
+    if (declaredBits !== DATATYPE_BITS[operandDtype]) {
       const node = paramsEntry!.node.kind === 'map' ? (paramsEntry!.node.entries.get('valueBits')?.node ?? paramsEntry!.node) : paramsEntry!.node;
       throw inputError({
         file: context.file,
         position: node.position,
         keyPath: `${path}.format_params.valueBits`,
-        message: `valueBits ${String(declaredBits)} contradicts the ${operand} datatype ${operandDtype} (${DATATYPE_BITS[operandDtype]} bits)`,
-        expected: `${DATATYPE_BITS[operandDtype]}, or set ${operand === 'weight' ? 'weight_dtype' : 'dtype'} to the stored datatype (e.g. weight_dtype: int4 for 4-bit values)`,
+        message: `valueBits ${String(declaredBits)} contradicts the ${name} datatype ${operandDtype} (${DATATYPE_BITS[operandDtype]} bits)`,
+        expected: `${DATATYPE_BITS[operandDtype]}, or set ${name === 'weight' ? 'weight_dtype' : 'dtype'} to the stored datatype (e.g. weight_dtype: int4 for 4-bit values)`,
       });
     }
-    if (spec.format) {
-      const formatNode = formatEntry!.node;
-      const parsed = atPosition(formatNode, () => parseFormatName(spec.format!, context.file, `${path}.format`));
-      atPosition(paramsEntry?.node ?? formatNode, () => validateFormatSpec({ ...parsed.params, ...spec.formatParams, kind: parsed.id }, context.file, `${path}.format_params`));
-      const representable = parsed.format.canRepresent(spec.pattern, { ...parsed.params, ...spec.formatParams });
-      if (representable !== true) {
-        throw inputError({ file: context.file, position: formatNode.position, keyPath: `${path}.format`, message: `${spec.format} storage cannot represent this pattern: ${representable}`, hint: 'choose a format that fits the pattern (e.g. csr or bitmap for unstructured sparsity)' });
-      }
-    }
-    result[operand as 'input' | 'weight'] = spec;
   }
-  return result;
+  if (spec.format) {
+    const formatNode = formatEntry!.node;
+    const parsed = atPosition(formatNode, () => parseFormatName(spec.format!, context.file, `${path}.format`));
+    atPosition(paramsEntry?.node ?? formatNode, () => validateFormatSpec({ ...parsed.params, ...spec.formatParams, kind: parsed.id }, context.file, `${path}.format_params`));
+    const representable = parsed.format.canRepresent(spec.pattern, { ...parsed.params, ...spec.formatParams });
+    if (representable !== true) {
+      throw inputError({ file: context.file, position: formatNode.position, keyPath: `${path}.format`, message: `${spec.format} storage cannot represent this pattern: ${representable}`, hint: 'choose a format that fits the pattern (e.g. csr or bitmap for unstructured sparsity)' });
+    }
+  }
+  return spec;
 }
 
 /**

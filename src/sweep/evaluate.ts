@@ -4,9 +4,10 @@
 // sweep definition and the point index — never on which process computed it.
 
 import { archFromTree } from '../spec/load-arch.js';
-import { workloadFromTree, type MatrixReader } from '../spec/load-workload.js';
+import { workloadFromTree, type MaskReader, type MatrixReader } from '../spec/load-workload.js';
 import { InputError } from '../spec/errors.js';
-import { readMatrixRelative } from '../io/files.js';
+import { readMaskRelative, readMatrixRelative, readModelRelative } from '../io/files.js';
+import type { ModelReader } from '../llm/load.js';
 import { simulate } from '../core/simulate.js';
 import type { ArchSpec, Result, SimulateOptions, Workload } from '../core/types.js';
 import { SWEEP_POINT_SCHEMA, type PointMetrics, type SweepPoint } from './types.js';
@@ -33,6 +34,15 @@ function matrixReaderFor(base: BaseFile): MatrixReader {
   return (path, from) => readMatrixRelative(path, { ...from, file: base.path });
 }
 
+/** Model configurations likewise (LLM model workloads). */
+function maskReaderFor(base: BaseFile): MaskReader {
+  return (path, kind, from) => readMaskRelative(path, kind, { ...from, file: base.path });
+}
+
+function modelReaderFor(base: BaseFile): ModelReader {
+  return (path, from) => readModelRelative(path, { ...from, file: base.path });
+}
+
 export function createEvaluator(definition: SweepDefinition, options: EvaluatorOptions = {}): Evaluator {
   const archBase = baseTreeFromText(definition.arch.text, definition.arch.file);
   const workloadBases = definition.workloads.map((w) => baseTreeFromText(w.text, w.file));
@@ -40,7 +50,7 @@ export function createEvaluator(definition: SweepDefinition, options: EvaluatorO
   const workloadAxes = definition.axes.map((a, i) => ({ axis: a, i })).filter(({ axis }) => axis.target.target === 'workload');
   // Without axes on a side, every point shares the base spec: validate it once.
   const sharedArch = archAxes.length === 0 ? archFromTree(archBase.root, definition.arch.file) : undefined;
-  const sharedWorkloads = workloadAxes.length === 0 ? definition.workloads.map((w, i) => workloadFromTree(workloadBases[i].root, w.file, matrixReaderFor(w))) : undefined;
+  const sharedWorkloads = workloadAxes.length === 0 ? definition.workloads.map((w, i) => workloadFromTree(workloadBases[i].root, w.file, matrixReaderFor(w), maskReaderFor(w), modelReaderFor(w))) : undefined;
   const simulateOptions: SimulateOptions = { engine: definition.engine, convention: definition.convention, seed: definition.seed, sparsityMode: definition.sparsityMode };
   const sleeper = options.pointDelayMs ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
 
@@ -61,7 +71,7 @@ export function createEvaluator(definition: SweepDefinition, options: EvaluatorO
     try {
       const arch: ArchSpec = sharedArch ?? archFromTree(variant(archBase, archAxes, task), label(definition.arch.file));
       const workload: Workload =
-        sharedWorkloads?.[task.workload] ?? workloadFromTree(variant(workloadBases[task.workload], workloadAxes, task), label(workloadFile.file), matrixReaderFor(workloadFile));
+        sharedWorkloads?.[task.workload] ?? workloadFromTree(variant(workloadBases[task.workload], workloadAxes, task), label(workloadFile.file), matrixReaderFor(workloadFile), maskReaderFor(workloadFile), modelReaderFor(workloadFile));
       const result = simulate(arch, workload, simulateOptions);
       point = { schema: SWEEP_POINT_SCHEMA, version: 1, index: task.index, params, workload: workloadFile.file, status: 'ok', metrics: pointMetrics(result, arch) };
     } catch (error) {
@@ -102,5 +112,6 @@ export function pointMetrics(result: Result, arch: ArchSpec): PointMetrics {
     peakMacsPerCycle: result.arch.peakMacsPerCycle,
     onChipBytes,
     bottleneck: total.bottleneck,
+    ...(result.serving ? { tokensPerSecond: result.serving.tokensPerSecond, joulesPerToken: result.serving.joulesPerToken } : {}),
   };
 }

@@ -15,7 +15,8 @@
 import { createHash } from 'node:crypto';
 import { inputError } from '../spec/errors.js';
 import { archFromTree } from '../spec/load-arch.js';
-import { workloadFromTree, type MatrixReader } from '../spec/load-workload.js';
+import { workloadFromTree, type MaskReader, type MatrixReader } from '../spec/load-workload.js';
+import type { ModelReader } from '../llm/load.js';
 import type { Quantity } from '../spec/quantity.js';
 import { findFamily } from '../families/registry.js';
 import type { ArchSpec, Convention, EngineKind, SimulateOptions } from '../core/types.js';
@@ -93,6 +94,8 @@ export interface PlanInput {
   convention?: Convention;
   sparsityMode?: SimulateOptions['sparsityMode'];
   readMatrix?: (base: Omit<BaseFile, 'hash'>) => MatrixReader | undefined;
+  readMask?: (base: Omit<BaseFile, 'hash'>) => MaskReader | undefined;
+  readModel?: (base: Omit<BaseFile, 'hash'>) => ModelReader | undefined;
 }
 
 /** Largest grid enumerated; beyond it, sample (random or latin-hypercube with a count). */
@@ -104,7 +107,7 @@ export function buildPlan(input: PlanInput): SweepPlan {
   const archTree = baseTreeFromText(input.arch.text, input.arch.file);
   const archSpec = archFromTree(archTree.root, input.arch.file);
   const workloadTrees = input.workloads.map((w) => baseTreeFromText(w.text, w.file));
-  const workloadSpecs = input.workloads.map((w, i) => workloadFromTree(workloadTrees[i].root, w.file, input.readMatrix?.(w)));
+  const workloadSpecs = input.workloads.map((w, i) => workloadFromTree(workloadTrees[i].root, w.file, input.readMatrix?.(w), input.readMask?.(w), input.readModel?.(w)));
   const seen = new Set<string>();
   for (const w of input.workloads) {
     if (seen.has(w.path)) throw inputError({ file: COMMAND_LINE, keyPath: '--workload', message: `${w.file} is given twice` });

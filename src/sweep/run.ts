@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { existsSync, mkdirSync } from 'node:fs';
 import { inputError } from '../spec/errors.js';
-import { displayName, readMatrixRelative, readText, writeFileAtomic } from '../io/files.js';
+import { displayName, readMaskRelative, readMatrixRelative, readModelRelative, readText, writeFileAtomic } from '../io/files.js';
 import { scaleSimConfigToYaml, scaleSimTopologyToYaml } from '../io/scalesim.js';
 import type { Convention, EngineKind, SimulateOptions } from '../core/types.js';
 import type { SweepRun } from './types.js';
@@ -95,6 +95,8 @@ export function planSweep(options: SweepOptions): SweepPlan {
     convention: options.convention,
     sparsityMode: options.sparsityMode,
     readMatrix: (base) => (path, from) => readMatrixRelative(path, { ...from, file: base.path }),
+    readMask: (base) => (path, kind, from) => readMaskRelative(path, kind, { ...from, file: base.path }),
+    readModel: (base) => (path, from) => readModelRelative(path, { ...from, file: base.path }),
   });
 }
 

@@ -21,6 +21,9 @@ export interface PointMetrics {
   /** Sum of on-chip buffer capacities in bytes (an area proxy together with peakMacsPerCycle). */
   onChipBytes: number;
   bottleneck: string;
+  /** LLM workloads (a `serving` block): tokens/s over all devices and J/token, so batch sweeps can plot them. */
+  tokensPerSecond?: number;
+  joulesPerToken?: number;
 }
 
 export interface SweepPoint {

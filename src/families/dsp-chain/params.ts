@@ -220,6 +220,7 @@ export const DSP_CHAIN_PARAMS: readonly ParamDecl[] = [
     source: '[T] SAT (TCAD 2023) abstract: pre-generation of N:M sparse weights; cost per weight [A]',
   },
   // --- power -----------------------------------------------------------------------------------
+  { key: 'memory.host.bandwidth', type: 'quantity', dimension: 'bandwidth', min: 0, default: '12 GB/s', description: 'Host link (PCIe) for --allow-spill streaming', source: '[T] U280 PCIe Gen3 x16 15.75 GB/s raw; ~12 GB/s achieved [R]' },
   { key: 'power.static', type: 'quantity', dimension: 'power', min: 0, default: '35 W', description: 'Static (leakage, clocking, shell, HBM/DDR idle) board power, charged for every cycle', source: '[A] no measured FlightLLM board power (hardware.md §6.5)' },
   { key: 'power.source', type: 'string', default: '[A] assumption', description: 'Where power.static comes from (repeated in result notes)' },
 ];

@@ -179,6 +179,7 @@ const UNIT_FACTORS: Record<string, number> = {
   us: 1e-6,
   ns: 1e-9,
   ps: 1e-12,
+  W: 1,
 };
 
 /** "<number> [unit]" → SI number, for the family's own defaults and tests (not a general parser). */

@@ -69,6 +69,10 @@ export const SYSTOLIC_PARAMS: readonly ParamDecl[] = [
     description:
       "Sparse operands stay in their declared storage format in DRAM and SRAM (values + metadata bytes) and are expanded at the array edge; otherwise they move dense",
   },
+  { key: 'memory.dram.capacity', type: 'quantity', dimension: 'bytes', min: 0, default: '0 B', description: 'Off-chip DRAM capacity for LLM capacity checks (0 = not declared, not checked)' },
+  { key: 'memory.host.bandwidth', type: 'quantity', dimension: 'bandwidth', min: 0, default: '12 GB/s', description: 'Host link for --allow-spill streaming', source: '[T] PCIe 3.0 x16 15.75 GB/s raw; ~12 GB/s achieved [R]' },
+  { key: 'power.static', type: 'quantity', dimension: 'power', min: 0, default: '0 W', description: 'Static/idle chip power charged for every second of a run (0 = dynamic energy only)' },
+  { key: 'power.source', type: 'string', default: '[A] not modelled', description: 'Where power.static comes from (repeated in result notes)' },
   { key: 'memory.dram.bandwidth', type: 'quantity', dimension: 'bandwidth', positive: true, description: 'DRAM bandwidth shared by reads and writes' },
   {
     key: 'memory.dram.bandwidth_mode',

@@ -82,6 +82,10 @@ export const TENSOR_CORE_PARAMS: readonly ParamDecl[] = [
     description: 'Thread instructions to decode and scatter one stored nonzero into the dense tile',
     source: '[A] load word, 2 shifts/masks, index arithmetic, convert, store, loop overhead',
   },
+  { key: 'memory.hbm.capacity', type: 'quantity', dimension: 'bytes', min: 0, default: '0 B', description: 'HBM capacity for LLM capacity checks (0 = not declared, not checked)' },
+  { key: 'memory.host.bandwidth', type: 'quantity', dimension: 'bandwidth', min: 0, default: '25 GB/s', description: 'Host link for --allow-spill streaming', source: '[T] PCIe 4.0 x16 31.5 GB/s raw per direction; ~25 GB/s achieved [R]' },
+  { key: 'power.static', type: 'quantity', dimension: 'power', min: 0, default: '0 W', description: 'Static/idle board power charged for every second of a run (0 = dynamic energy only)' },
+  { key: 'power.source', type: 'string', default: '[A] not modelled', description: 'Where power.static comes from (repeated in result notes)' },
   { key: 'kernel.launch_overhead', type: 'quantity', dimension: 'time', min: 0, default: '3 us', description: 'Fixed cost per kernel launch [A]' },
   // Kernel-efficiency mechanisms (efficiency.ts): what keeps a tiled GEMM below the MMA peak.
   {

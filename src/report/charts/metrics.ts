@@ -27,6 +27,9 @@ export const METRICS: Record<MetricName, MetricInfo> = {
   stallCycles: { label: 'stall cycles', format: { kind: 'eng', unit: 'cycles' }, lowerIsBetter: true, value: (m) => m.stallCycles },
   peakMacsPerCycle: { label: 'peak MACs per cycle (area proxy)', format: { kind: 'eng', unit: 'MAC/cycle' }, lowerIsBetter: true, value: (m) => m.peakMacsPerCycle },
   onChipBytes: { label: 'on-chip buffer capacity (B, area proxy)', format: { kind: 'eng', unit: 'B' }, lowerIsBetter: true, value: (m) => m.onChipBytes },
+  // LLM serving metrics (NaN, i.e. not plotted, for workloads without a `serving` block).
+  tokensPerSecond: { label: 'throughput (tokens/s, all devices)', format: { kind: 'eng', unit: 'tok/s' }, lowerIsBetter: false, value: (m) => m.tokensPerSecond ?? NaN },
+  joulesPerToken: { label: 'energy per token (J/token)', format: { kind: 'eng', unit: 'J/token' }, lowerIsBetter: true, value: (m) => m.joulesPerToken ?? NaN },
 };
 
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];

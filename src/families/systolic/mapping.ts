@@ -158,8 +158,10 @@ export function mapOperator(config: SystolicConfig, op: GemmOperator, scale: Ope
     const innerCount = rowFoldsOuter ? colFolds : rowFolds;
     // Folds of one outer iteration differ only at the first inner fold (operand reuse starts), the
     // last (edge tile, last reduction) and nowhere in between, so each outer iteration is at most
-    // three runs and the plan costs O(outer folds), not O(folds).
-    const visit = (outer: number, inner: number, count: number): void => {
+    // three runs. Outer iterations in turn differ only at the first (operands loaded once, no
+    // partial sums to read back) and the last (edge tile, last reduction): the plan visits three
+    // representative outer iterations, so it costs O(1) visits plus O(outer folds) additions.
+    const visit = (outer: number, inner: number, count: number): Fold & { dram: DramTraffic } => {
       const d: DramTraffic = { inputRead: 0, weightRead: 0, outputWrite: 0, partialRead: 0, partialWrite: 0 };
       const rf = rowFoldsOuter ? outer : inner;
       const cf = rowFoldsOuter ? inner : outer;
@@ -224,13 +226,24 @@ export function mapOperator(config: SystolicConfig, op: GemmOperator, scale: Ope
           d.partialWrite += partialElems * accBytes;
         }
       }
-      for (const key of Object.keys(d) as Array<keyof DramTraffic>) dram[key] += d[key] * count;
-      sequence.push({ count, rowsUsed, colsUsed, loadBytes: load, storeBytes: store });
+      // Scaled here, once per representative: the same products the per-fold loop summed.
+      for (const key of Object.keys(d) as Array<keyof DramTraffic>) d[key] *= count;
+      return { count, rowsUsed, colsUsed, loadBytes: load, storeBytes: store, dram: d };
     };
+    const outerIteration = (outer: number) => [visit(outer, 0, 1), ...(innerCount > 2 ? [visit(outer, 1, innerCount - 2)] : []), ...(innerCount > 1 ? [visit(outer, innerCount - 1, 1)] : [])];
+    const first = outerIteration(0);
+    const middle = outerCount > 2 ? outerIteration(1) : [];
+    const last = outerCount > 1 ? outerIteration(outerCount - 1) : [];
     for (let outer = 0; outer < outerCount; outer++) {
-      visit(outer, 0, 1);
-      if (innerCount > 2) visit(outer, 1, innerCount - 2);
-      if (innerCount > 1) visit(outer, innerCount - 1, 1);
+      // The additions run in the per-fold order, so the totals are the same floating-point sums.
+      for (const fold of outer === 0 ? first : outer === outerCount - 1 ? last : middle) {
+        dram.inputRead += fold.dram.inputRead;
+        dram.weightRead += fold.dram.weightRead;
+        dram.outputWrite += fold.dram.outputWrite;
+        dram.partialRead += fold.dram.partialRead;
+        dram.partialWrite += fold.dram.partialWrite;
+        sequence.push(fold);
+      }
     }
     return { folds: sequence, dram };
   };

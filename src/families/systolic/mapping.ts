@@ -145,8 +145,7 @@ export function mapOperator(config: SystolicConfig, op: GemmOperator, scale: Ope
   const outputFactor = residentActivations ? 0 : 1;
 
   // Try both loop orders over (row folds, column folds) and keep the one that moves fewer bytes.
-  const plan = (rowFoldsOuter: boolean): { folds: Fold[]; dram: DramTraffic } => {
-    const sequence: Fold[] = [];
+  const plan = (rowFoldsOuter: boolean): { outerCount: number; foldsOfOuter: (outer: number) => Fold[]; dram: DramTraffic } => {
     const dram: DramTraffic = { inputRead: 0, weightRead: 0, outputWrite: 0, partialRead: 0, partialWrite: 0 };
     const rowsUsedOf = (rf: number) => Math.min(rows, rowDim - rf * rows);
     const colsUsedOf = (cf: number) => Math.min(cols, colDim - cf * cols);
@@ -234,18 +233,18 @@ export function mapOperator(config: SystolicConfig, op: GemmOperator, scale: Ope
     const first = outerIteration(0);
     const middle = outerCount > 2 ? outerIteration(1) : [];
     const last = outerCount > 1 ? outerIteration(outerCount - 1) : [];
+    const foldsOfOuter = (outer: number) => (outer === 0 ? first : outer === outerCount - 1 ? last : middle);
     for (let outer = 0; outer < outerCount; outer++) {
       // The additions run in the per-fold order, so the totals are the same floating-point sums.
-      for (const fold of outer === 0 ? first : outer === outerCount - 1 ? last : middle) {
+      for (const fold of foldsOfOuter(outer)) {
         dram.inputRead += fold.dram.inputRead;
         dram.weightRead += fold.dram.weightRead;
         dram.outputWrite += fold.dram.outputWrite;
         dram.partialRead += fold.dram.partialRead;
         dram.partialWrite += fold.dram.partialWrite;
-        sequence.push(fold);
       }
     }
-    return { folds: sequence, dram };
+    return { outerCount, foldsOfOuter, dram };
   };
 
   const total = (d: DramTraffic) => d.inputRead + d.weightRead + d.outputWrite + d.partialRead + d.partialWrite;
@@ -256,10 +255,12 @@ export function mapOperator(config: SystolicConfig, op: GemmOperator, scale: Ope
 
   const runs: TileRun[] = [];
   for (let b = 0; b < op.batch; b++) {
-    for (const fold of chosen.folds) {
-      const last = runs[runs.length - 1];
-      if (last && last.loadBytes === fold.loadBytes && last.storeBytes === fold.storeBytes && last.computeCycles === perFold) last.count += fold.count;
-      else runs.push({ count: fold.count, loadBytes: fold.loadBytes, computeCycles: perFold, storeBytes: fold.storeBytes });
+    for (let outer = 0; outer < chosen.outerCount; outer++) {
+      for (const fold of chosen.foldsOfOuter(outer)) {
+        const last = runs[runs.length - 1];
+        if (last && last.loadBytes === fold.loadBytes && last.storeBytes === fold.storeBytes && last.computeCycles === perFold) last.count += fold.count;
+        else runs.push({ count: fold.count, loadBytes: fold.loadBytes, computeCycles: perFold, storeBytes: fold.storeBytes });
+      }
     }
   }
   const dram = { ...chosen.dram };

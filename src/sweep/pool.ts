@@ -1,7 +1,8 @@
 // A small worker_threads pool for sweeps. Each thread builds the evaluator once (parsing the base
 // files once), then receives batches of point tasks — at most two outstanding per thread so it
-// never idles while the next batch is on its way — and streams back one message per finished
-// point. The caller writes lines as they arrive; their order varies, the final sorted file not.
+// never idles while the next batch is on its way — and streams finished points back in small
+// groups (a message per point cost a fifth of a thread's time on fast analytical points). The
+// caller writes lines as they arrive; their order varies, the final sorted file not.
 
 import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
@@ -11,7 +12,15 @@ import type { PointTask, SweepDefinition } from './plan.js';
 import type { EvaluatedPoint } from './evaluate.js';
 
 export type ToWorker = { type: 'batch'; batch: number; tasks: PointTask[] } | { type: 'stop' };
-export type FromWorker = { type: 'point'; index: number; line: string; ok: boolean } | { type: 'done'; batch: number };
+export type FromWorker = { type: 'points'; points: EvaluatedPoint[] } | { type: 'done'; batch: number };
+
+/**
+ * A worker thread posts its finished points when this many are waiting or the oldest has waited
+ * this long, and always at the end of a batch: lines reach points.jsonl within milliseconds
+ * either way, so an interrupted sweep loses no more than a resumed one recomputes in a moment.
+ */
+export const POINTS_PER_MESSAGE = 32;
+export const MESSAGE_MAX_WAIT_MS = 25;
 
 export interface PoolOptions {
   jobs: number;
@@ -101,9 +110,9 @@ export function runInWorkers(
       workers.push(worker);
       worker.on('message', (message: FromWorker) => {
         if (failed) return;
-        if (message.type === 'point') {
+        if (message.type === 'points') {
           try {
-            onPoint({ index: message.index, line: message.line, ok: message.ok });
+            for (const point of message.points) onPoint(point);
           } catch (error) {
             fail(error as Error);
           }

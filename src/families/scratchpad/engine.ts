@@ -1024,11 +1024,9 @@ export class Engine {
     const meta = this.cacheMeta;
     const tb = set * 4 * ways;
     const sb = tb + ways;
-    let victim = 0;
-    let victimStamp = Infinity;
+    // Tag match first (a tight loop); the LRU victim is only searched on a miss.
     for (let k = 0; k < ways; k++) {
-      const tag = meta[tb + k];
-      if (tag === lineAddress) {
+      if (meta[tb + k] === lineAddress) {
         const info = this.cacheInfo;
         const ib = 2 * tb + 4 * ways + 4 * k;
         const missing = need & ~info[ib];
@@ -1038,7 +1036,11 @@ export class Engine {
         if (missing === 0) this.cacheHits++;
         return missing;
       }
-      const s = tag < 0 ? -1 : meta[sb + k];
+    }
+    let victim = 0;
+    let victimStamp = Infinity;
+    for (let k = 0; k < ways; k++) {
+      const s = meta[tb + k] < 0 ? -1 : meta[sb + k];
       if (s < victimStamp) {
         victimStamp = s;
         victim = k;

@@ -253,16 +253,20 @@ export function mapOperator(config: SystolicConfig, op: GemmOperator, scale: Ope
   const rowFoldsOuter = total(rowOuter.dram) <= total(colOuter.dram);
   const chosen = rowFoldsOuter ? rowOuter : colOuter;
 
+  // Consecutive identical folds merge into one run. Batch instances repeat the same folds, so
+  // the first instance's runs are appended op.batch − 1 more times (merging at the seams gives
+  // the same runs as merging fold by fold).
   const runs: TileRun[] = [];
-  for (let b = 0; b < op.batch; b++) {
-    for (let outer = 0; outer < chosen.outerCount; outer++) {
-      for (const fold of chosen.foldsOfOuter(outer)) {
-        const last = runs[runs.length - 1];
-        if (last && last.loadBytes === fold.loadBytes && last.storeBytes === fold.storeBytes && last.computeCycles === perFold) last.count += fold.count;
-        else runs.push({ count: fold.count, loadBytes: fold.loadBytes, computeCycles: perFold, storeBytes: fold.storeBytes });
-      }
-    }
+  const append = (count: number, loadBytes: number, storeBytes: number) => {
+    const last = runs[runs.length - 1];
+    if (last && last.loadBytes === loadBytes && last.storeBytes === storeBytes && last.computeCycles === perFold) last.count += count;
+    else runs.push({ count, loadBytes, computeCycles: perFold, storeBytes });
+  };
+  for (let outer = 0; outer < chosen.outerCount; outer++) {
+    for (const fold of chosen.foldsOfOuter(outer)) append(fold.count, fold.loadBytes, fold.storeBytes);
   }
+  const instance = runs.map((run) => ({ ...run }));
+  for (let b = 1; b < op.batch; b++) for (const run of instance) append(run.count, run.loadBytes, run.storeBytes);
   const dram = { ...chosen.dram };
   for (const key of Object.keys(dram) as Array<keyof DramTraffic>) dram[key] *= op.batch;
   return {

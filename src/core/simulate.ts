@@ -69,11 +69,17 @@ export function unsupportedOperator(family: { id: string; operatorKinds: readonl
   });
 }
 
+// Per-operator and total traffic loop with for…in rather than Object.entries: the same key order
+// on these plain records, without an entries array per level and tensor on every sweep point.
 function scaleTraffic(memory: Record<string, LevelTraffic>, factor: number): Record<string, LevelTraffic> {
   const scaled: Record<string, LevelTraffic> = {};
-  for (const [level, t] of Object.entries(memory)) {
+  for (const level in memory) {
+    const t = memory[level];
     const perTensor: LevelTraffic['perTensor'] = {};
-    for (const [tensor, v] of Object.entries(t.perTensor)) perTensor[tensor] = { readBytes: v.readBytes * factor, writeBytes: v.writeBytes * factor };
+    for (const tensor in t.perTensor) {
+      const v = t.perTensor[tensor];
+      perTensor[tensor] = { readBytes: v.readBytes * factor, writeBytes: v.writeBytes * factor };
+    }
     scaled[level] = { readBytes: t.readBytes * factor, writeBytes: t.writeBytes * factor, perTensor };
   }
   return scaled;
@@ -145,12 +151,14 @@ function totals(operators: OperatorResult[], peaks: number[], clockHz: number): 
     macs.issued += op.macs.issued;
     macs.effectual += op.macs.effectual;
     cyclesByBottleneck.set(op.bottleneck, (cyclesByBottleneck.get(op.bottleneck) ?? 0) + op.cycles);
-    for (const [c, j] of Object.entries(op.energy.components)) components[c] = (components[c] ?? 0) + j;
-    for (const [level, t] of Object.entries(op.memory)) {
+    for (const c in op.energy.components) components[c] = (components[c] ?? 0) + op.energy.components[c];
+    for (const level in op.memory) {
+      const t = op.memory[level];
       const into = (memory[level] ??= { readBytes: 0, writeBytes: 0, perTensor: {} });
       into.readBytes += t.readBytes;
       into.writeBytes += t.writeBytes;
-      for (const [tensor, v] of Object.entries(t.perTensor)) {
+      for (const tensor in t.perTensor) {
+        const v = t.perTensor[tensor];
         const slot = (into.perTensor[tensor] ??= { readBytes: 0, writeBytes: 0 });
         slot.readBytes += v.readBytes;
         slot.writeBytes += v.writeBytes;

@@ -24,7 +24,7 @@ export const MESSAGE_MAX_WAIT_MS = 25;
 
 export interface PoolOptions {
   jobs: number;
-  /** Points per batch; default: about 16 batches per thread, between 1 and 64 points. */
+  /** Points per batch; default: about 16 batches per thread, between 1 and 256 points. */
   batchSize?: number;
   pointDelayMs?: number;
 }
@@ -62,8 +62,13 @@ export function workerExecArgv(execArgv: readonly string[] = process.execArgv): 
   return out;
 }
 
+/**
+ * About 16 batches per thread, at most 256 points each: analytical points take ~0.25 ms, so a
+ * batch is tens of milliseconds of work — long enough that a thread with two batches queued does
+ * not starve while a busy main thread gets round to feeding it.
+ */
 export function defaultBatchSize(points: number, jobs: number): number {
-  return Math.max(1, Math.min(64, Math.ceil(points / (jobs * 16))));
+  return Math.max(1, Math.min(256, Math.ceil(points / (jobs * 16))));
 }
 
 /** Evaluates `indices` on `jobs` threads; `onPoint` is called on the main thread as points finish. */

@@ -897,6 +897,7 @@ export class Engine {
       for (let k = 0; k < ways; k++) {
         if (meta[tb + k] >= 0) this.retire(set, k);
         meta[tb + k] = -1;
+        meta[tb + ways + k] = 0; // an empty way's stamp (see lookupMask)
       }
     }
   }
@@ -1024,7 +1025,10 @@ export class Engine {
     const meta = this.cacheMeta;
     const tb = set * 4 * ways;
     const sb = tb + ways;
-    // Tag match first (a tight loop); the LRU victim is only searched on a miss.
+    // Empty ways have stamp 0 (never used, or cleared by flushCaches) and used ones a stamp ≥ 1,
+    // so the LRU victim — the first empty way, else the oldest — is the first smallest stamp.
+    let victim = 0;
+    let victimStamp = Infinity;
     for (let k = 0; k < ways; k++) {
       if (meta[tb + k] === lineAddress) {
         const info = this.cacheInfo;
@@ -1036,11 +1040,7 @@ export class Engine {
         if (missing === 0) this.cacheHits++;
         return missing;
       }
-    }
-    let victim = 0;
-    let victimStamp = Infinity;
-    for (let k = 0; k < ways; k++) {
-      const s = meta[tb + k] < 0 ? -1 : meta[sb + k];
+      const s = meta[sb + k];
       if (s < victimStamp) {
         victimStamp = s;
         victim = k;

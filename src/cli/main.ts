@@ -4,11 +4,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { join, basename } from 'node:path';
 import { presetNames, resolvePresetPath } from './presets.js';
-import { registerSweepCommands } from './sweep-command.js';
-import { addReportCommand } from './report-command.js';
-import { renderValidation, validationRows, VALIDATE_FORMATS, type ValidateFormat } from './validate.js';
-import { writeReport } from '../report/report-writer.js';
-import { observationsFromResults } from '../report/charts/speedup.js';
 import { InputError, formatIssue, didYouMean, inputError } from '../spec/errors.js';
 import { FAMILIES, findFamily } from '../families/registry.js';
 import { describeType, defaultText, SI_UNIT } from '../spec/params.js';
@@ -17,12 +12,15 @@ import { operatorKindPosition } from '../spec/load-workload.js';
 import type { ArchSpec, SimulateOptions, Workload } from '../core/types.js';
 import { loadArchFile, loadWorkloadFile, readText, writeFileAtomic, displayName } from '../io/files.js';
 import { OUTPUT_FORMATS, render, type OutputFormat } from '../report/reporters.js';
-import { scaleSimConfigToYaml, scaleSimTopologyToYaml } from '../io/scalesim.js';
 import { engineering } from '../report/units.js';
-import { compare } from '../core/compare.js';
-import { renderCompare, type CompareFormat } from '../report/compare-report.js';
-import { parseFormatName } from '../sparsity/index.js';
+import type { CompareFormat } from '../report/compare-report.js';
+import type { CompareRow } from '../core/compare.js';
 
+// Start-up time matters for one-layer runs (a process used to spend ~0.1 s importing ~100
+// modules): code that only some commands need (reports and charts, sweeps, compare, validation,
+// SCALE-Sim import) is loaded with a dynamic import() inside the command's action, and the
+// command groups declared in other files (sweep-command.ts, report-command.ts) are registered
+// only when the command line names one of their commands or asks for help (see LAZY_GROUPS).
 const VERSION = '0.1.0';
 
 function parseSeed(value: string): number {
@@ -72,6 +70,7 @@ async function runCommand(flags: RunFlags): Promise<void> {
   const result = simulate(arch, workload, { engine: flags.engine, convention: flags.convention, seed: flags.seed, sparsityMode: flags.sparsityMode, ...(flags.allowSpill ? { allowSpill: true } : {}) });
   emit(render(result, flags.format), flags.out, flags.quiet);
   if (flags.report) {
+    const { writeReport } = await import('../report/report-writer.js');
     const written = await writeReport([result], flags.report);
     if (!flags.quiet) process.stderr.write(`wrote report ${join(written.outDir, 'report.html')} (${written.files.length} files)\n`);
   }
@@ -119,6 +118,7 @@ export function fractionListFlag(value: string, flag: string): number[] {
 
 async function compareCommand(flags: CompareFlags): Promise<void> {
   const started = performance.now();
+  const [{ compare }, { renderCompare }, { parseFormatName }] = await Promise.all([import('../core/compare.js'), import('../report/compare-report.js'), import('../sparsity/index.js')]);
   const archs = flags.arch.split(',').map((name) => loadArchFile(resolvePresetPath(name.trim(), 'arch')));
   const workload = loadWorkloadFile(resolvePresetPath(flags.workload, 'workloads'));
   for (const arch of archs) checkSupported(arch, workload);
@@ -146,6 +146,7 @@ async function compareCommand(flags: CompareFlags): Promise<void> {
   });
   emit(renderCompare(rows, flags.format), flags.out, flags.quiet);
   if (flags.report) {
+    const [{ writeReport }, { observationsFromResults }] = await Promise.all([import('../report/report-writer.js'), import('../report/charts/speedup.js')]);
     const speedup = {
       kind: 'speedup' as const,
       title: `Speedup vs dense: ${workload.name}`,
@@ -160,9 +161,9 @@ async function compareCommand(flags: CompareFlags): Promise<void> {
   if (!flags.quiet) process.stderr.write(`compared ${archs.length} targets × ${formats.length} formats in ${engineering((performance.now() - started) / 1000, 's')}\n`);
 }
 
-function breakEvenSummary(rows: ReturnType<typeof compare>): string {
+function breakEvenSummary(rows: CompareRow[]): string {
   const seen = rows.filter((r, i) => r.breakEvenDensity !== undefined && rows.findIndex((o) => o.arch === r.arch && o.format === r.format) === i);
-  const text = (v: ReturnType<typeof compare>[number]['breakEvenDensity']) => (v === null ? 'never' : v === 'no-effect' ? 'no effect' : `${v}`);
+  const text = (v: CompareRow['breakEvenDensity']) => (v === null ? 'never' : v === 'no-effect' ? 'no effect' : `${v}`);
   return seen.length ? seen.map((r) => `${r.arch} ${r.format} ${text(r.breakEvenDensity)}`).join('; ') : 'not searched';
 }
 
@@ -225,7 +226,8 @@ function binaryBytes(value: number): string {
   return engineering(value, 'B', 4);
 }
 
-function importScaleSim(flags: { config?: string; topology?: string; outDir: string; quiet?: boolean }): void {
+async function importScaleSim(flags: { config?: string; topology?: string; outDir: string; quiet?: boolean }): Promise<void> {
+  const { scaleSimConfigToYaml, scaleSimTopologyToYaml } = await import('../io/scalesim.js');
   if (!flags.config && !flags.topology) {
     throw inputError({ file: '<command line>', keyPath: 'import scalesim', message: 'nothing to import', expected: '--config FILE.cfg and/or --topology FILE.csv' });
   }
@@ -247,7 +249,18 @@ function importScaleSim(flags: { config?: string; topology?: string; outDir: str
   if (!flags.quiet) process.stderr.write(written.map((w) => `wrote ${w}\n`).join(''));
 }
 
-export function buildProgram(): Command {
+/** Command groups declared in their own files, registered in this order after the commands above. */
+const LAZY_GROUPS: ReadonlyArray<{ commands: readonly string[]; register: (program: Command) => Promise<unknown> }> = [
+  { commands: ['sweep', 'sweep-reduce', 'merge', 'worker'], register: async (program) => (await import('./sweep-command.js')).registerSweepCommands(program) },
+  { commands: ['report'], register: async (program) => (await import('./report-command.js')).addReportCommand(program) },
+];
+
+/**
+ * The program with every command declared (for help and usage errors). Given the command name the
+ * user typed, a command group from LAZY_GROUPS that doesn't contain it is left out, so that its
+ * modules are never imported; an unknown or missing name registers them all.
+ */
+export async function buildProgram(commandName?: string): Promise<Command> {
   const program = new Command();
   program
     .name('accsim')
@@ -294,13 +307,14 @@ export function buildProgram(): Command {
   program
     .command('validate')
     .description('The accuracy table: every bundled reference case (SCALE-Sim v2 results, published A100 kernels, Flash-LLM, FlightLLM, SAT) with tag, source, reference, accsim, error and tolerance; exit 1 if any fails')
-    .option('-f, --format <format>', `output format: ${VALIDATE_FORMATS.join(', ')}`, 'table')
-    .action((flags: { format: string }) => {
+    .option('-f, --format <format>', 'output format: table, md, json', 'table')
+    .action(async (flags: { format: string }) => {
+      const { renderValidation, validationRows, VALIDATE_FORMATS } = await import('./validate.js');
       if (!(VALIDATE_FORMATS as readonly string[]).includes(flags.format)) {
         throw inputError({ file: '<command line>', keyPath: '--format', message: `unknown format '${flags.format}'`, expected: `one of ${VALIDATE_FORMATS.join(', ')}` });
       }
       const rows = validationRows();
-      process.stdout.write(renderValidation(rows, flags.format as ValidateFormat));
+      process.stdout.write(renderValidation(rows, flags.format as (typeof VALIDATE_FORMATS)[number]));
       if (!rows.every((r) => r.pass)) {
         process.stderr.write('accsim validate: some checks fail (FAIL rows above)\n');
         process.exitCode = 1;
@@ -324,14 +338,16 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'no log lines')
     .action(importScaleSim);
 
-  registerSweepCommands(program);
-  addReportCommand(program);
+  const known = program.commands.some((command) => command.name() === commandName) || LAZY_GROUPS.some((group) => group.commands.includes(commandName!));
+  for (const group of LAZY_GROUPS) {
+    if (!known || group.commands.includes(commandName!)) await group.register(program);
+  }
   return program;
 }
 
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv.slice(2).find((arg) => !arg.startsWith('-')));
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

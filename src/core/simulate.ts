@@ -12,6 +12,7 @@ import {
   isGemmLike,
   type ArchSpec,
   type Datatype,
+  type EnergyAction,
   type LevelTraffic,
   type OperatorResult,
   type Result,
@@ -100,11 +101,17 @@ function withStaticPower(sim: OperatorSimulation, arch: ArchSpec, clockHz: numbe
   return { ...sim, actions: [...sim.actions, action], notes: [...sim.notes, `static power ${watts} W charged for the whole run (${source})`] };
 }
 
+// Per-operator and total traffic loop with for…in rather than Object.entries: the same key order
+// on these plain records, without an entries array per level and tensor on every sweep point.
 function scaleTraffic(memory: Record<string, LevelTraffic>, factor: number): Record<string, LevelTraffic> {
   const scaled: Record<string, LevelTraffic> = {};
-  for (const [level, t] of Object.entries(memory)) {
+  for (const level in memory) {
+    const t = memory[level];
     const perTensor: LevelTraffic['perTensor'] = {};
-    for (const [tensor, v] of Object.entries(t.perTensor)) perTensor[tensor] = { readBytes: v.readBytes * factor, writeBytes: v.writeBytes * factor };
+    for (const tensor in t.perTensor) {
+      const v = t.perTensor[tensor];
+      perTensor[tensor] = { readBytes: v.readBytes * factor, writeBytes: v.writeBytes * factor };
+    }
     scaled[level] = { readBytes: t.readBytes * factor, writeBytes: t.writeBytes * factor, perTensor };
   }
   return scaled;
@@ -112,12 +119,19 @@ function scaleTraffic(memory: Record<string, LevelTraffic>, factor: number): Rec
 
 function operatorResult(op: Workload['operators'][number], sim: OperatorSimulation, clockHz: number, peak: number): OperatorResult {
   const n = op.count;
-  const actions = sim.actions
-    .filter((a) => a.count > 0)
-    .map((a) => ({ ...a, count: a.count * n, energyJ: a.count * n * a.energyPerActionJ }));
+  // One loop, and actions built field by field (no object spread): this runs for every operator
+  // of every sweep point. The key order is the spread's, so the JSON is unchanged.
+  const actions: EnergyAction[] = [];
   const components: Record<string, number> = {};
-  for (const a of actions) components[a.component] = (components[a.component] ?? 0) + a.energyJ;
-  const totalJ = actions.reduce((sum, a) => sum + a.energyJ, 0);
+  let totalJ = 0;
+  for (const a of sim.actions) {
+    if (!(a.count > 0)) continue;
+    const count = a.count * n;
+    const energyJ = count * a.energyPerActionJ;
+    actions.push({ component: a.component, action: a.action, count, energyPerActionJ: a.energyPerActionJ, energyJ });
+    components[a.component] = (components[a.component] ?? 0) + energyJ;
+    totalJ += energyJ;
+  }
   const cycles = sim.cycles * n;
   const macs = { dense: sim.macs.dense * n, issued: sim.macs.issued * n, effectual: sim.macs.effectual * n };
   const bounds: Record<string, number> = {};
@@ -170,12 +184,14 @@ export function totals(operators: OperatorResult[], peaks: number[], clockHz: nu
     macs.issued += op.macs.issued;
     macs.effectual += op.macs.effectual;
     cyclesByBottleneck.set(op.bottleneck, (cyclesByBottleneck.get(op.bottleneck) ?? 0) + op.cycles);
-    for (const [c, j] of Object.entries(op.energy.components)) components[c] = (components[c] ?? 0) + j;
-    for (const [level, t] of Object.entries(op.memory)) {
+    for (const c in op.energy.components) components[c] = (components[c] ?? 0) + op.energy.components[c];
+    for (const level in op.memory) {
+      const t = op.memory[level];
       const into = (memory[level] ??= { readBytes: 0, writeBytes: 0, perTensor: {} });
       into.readBytes += t.readBytes;
       into.writeBytes += t.writeBytes;
-      for (const [tensor, v] of Object.entries(t.perTensor)) {
+      for (const tensor in t.perTensor) {
+        const v = t.perTensor[tensor];
         const slot = (into.perTensor[tensor] ??= { readBytes: 0, writeBytes: 0 });
         slot.readBytes += v.readBytes;
         slot.writeBytes += v.writeBytes;

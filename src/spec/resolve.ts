@@ -15,9 +15,10 @@ export interface ResolveContext {
 
 export type MapNode = Extract<SpecNode, { kind: 'map' }>;
 
-export function expectMap(node: SpecNode, context: ResolveContext, keyPath: string, what: string): MapNode {
+/** `what` may be a function: error text is then only built when there is an error. */
+export function expectMap(node: SpecNode, context: ResolveContext, keyPath: string, what: string | (() => string)): MapNode {
   if (node.kind !== 'map') {
-    throw inputError({ file: context.file, position: node.position, keyPath, message: `found ${nodeTypeName(node)}`, expected: what });
+    throw inputError({ file: context.file, position: node.position, keyPath, message: `found ${nodeTypeName(node)}`, expected: typeof what === 'function' ? what() : what });
   }
   return node;
 }
@@ -70,7 +71,7 @@ export function resolveDeclared(
   skip: readonly string[] = [],
 ): Record<string, ParamValue> {
   const values: Record<string, ParamValue> = {};
-  const byKey = new Map(decls.map((decl) => [decl.key, decl]));
+  const byKey = declsByKey(decls);
   // `relative` is the path below `map` (what declarations are keyed by); `prefix` is only for messages.
   const walk = (node: MapNode, relative: string): void => {
     const childNames = childSegments(decls, relative);
@@ -82,7 +83,7 @@ export function resolveDeclared(
       if (decl) {
         values[declKey] = resolveParam(decl, child, context, shown);
       } else if (childNames.includes(key)) {
-        walk(expectMap(child, context, shown, `a mapping with keys ${childSegments(decls, declKey).join(', ')}`), declKey);
+        walk(expectMap(child, context, shown, () => `a mapping with keys ${childSegments(decls, declKey).join(', ')}`), declKey);
       } else {
         throw unknownKey(key, keyPosition, relative ? childNames : [...childNames, ...skip], context, join(prefix, relative));
       }
@@ -105,14 +106,31 @@ export function resolveDeclared(
   return values;
 }
 
+// Declaration tables are constants (a family's parameter list), resolved once per spec — and once
+// per point of a sweep: their key index and child names are memoised per table.
+const KEY_INDEX = new WeakMap<readonly ParamDecl[], Map<string, ParamDecl>>();
+const CHILD_NAMES = new WeakMap<readonly ParamDecl[], Map<string, string[]>>();
+
+function declsByKey(decls: readonly ParamDecl[]): Map<string, ParamDecl> {
+  let index = KEY_INDEX.get(decls);
+  if (!index) KEY_INDEX.set(decls, (index = new Map(decls.map((decl) => [decl.key, decl]))));
+  return index;
+}
+
 /** Names one level below `path` in the declarations' dotted keys. */
 function childSegments(decls: readonly ParamDecl[], path: string): string[] {
+  let memo = CHILD_NAMES.get(decls);
+  if (!memo) CHILD_NAMES.set(decls, (memo = new Map()));
+  const known = memo.get(path);
+  if (known) return known;
   const names = new Set<string>();
   for (const decl of decls) {
     if (!path) names.add(decl.key.split('.')[0]);
     else if (decl.key.startsWith(`${path}.`)) names.add(decl.key.slice(path.length + 1).split('.')[0]);
   }
-  return [...names];
+  const list = [...names];
+  memo.set(path, list);
+  return list;
 }
 
 function resolveDefault(decl: ParamDecl, context: ResolveContext): ParamValue {

@@ -13,6 +13,7 @@ import type { ArchSpec, Result, SimulateOptions, Workload } from '../core/types.
 import { SWEEP_POINT_SCHEMA, type PointMetrics, type SweepPoint } from './types.js';
 import { baseTreeFromText, treeOfVariant, type BaseTree } from './spec-tree.js';
 import { applyAssignments, type Assignment } from './paths.js';
+import { fastArchVariants } from './arch-variants.js';
 import type { BaseFile, PointTask, SweepDefinition } from './plan.js';
 
 export interface EvaluatedPoint {
@@ -50,6 +51,18 @@ export function createEvaluator(definition: SweepDefinition, options: EvaluatorO
   const workloadAxes = definition.axes.map((a, i) => ({ axis: a, i })).filter(({ axis }) => axis.target.target === 'workload');
   // Without axes on a side, every point shares the base spec: validate it once.
   const sharedArch = archAxes.length === 0 ? archFromTree(archBase.root, definition.arch.file) : undefined;
+  // Only the swept keys re-resolved per point when they allow it (see arch-variants.ts).
+  const fastArch = archAxes.length > 0 ? fastArchVariants(archBase.root, definition.arch.file, archAxes) : undefined;
+  const archOf = (task: PointTask, file: string): ArchSpec => {
+    if (fastArch) {
+      try {
+        return fastArch.build(fastArch.axes.map((axis) => ({ axis, value: definition.axes[axis.axis].values[task.values[axis.axis]].spec })), file);
+      } catch {
+        // The full path below reports the error exactly as for a user-written file.
+      }
+    }
+    return archFromTree(variant(archBase, archAxes, task), file);
+  };
   const sharedWorkloads = workloadAxes.length === 0 ? definition.workloads.map((w, i) => workloadFromTree(workloadBases[i].root, w.file, matrixReaderFor(w), maskReaderFor(w), modelReaderFor(w))) : undefined;
   const simulateOptions: SimulateOptions = { engine: definition.engine, convention: definition.convention, seed: definition.seed, sparsityMode: definition.sparsityMode };
   const sleeper = options.pointDelayMs ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
@@ -69,7 +82,7 @@ export function createEvaluator(definition: SweepDefinition, options: EvaluatorO
     const label = (file: string) => `${file} [point ${task.index}]`;
     let point: SweepPoint;
     try {
-      const arch: ArchSpec = sharedArch ?? archFromTree(variant(archBase, archAxes, task), label(definition.arch.file));
+      const arch: ArchSpec = sharedArch ?? archOf(task, label(definition.arch.file));
       const workload: Workload =
         sharedWorkloads?.[task.workload] ?? workloadFromTree(variant(workloadBases[task.workload], workloadAxes, task), label(workloadFile.file), matrixReaderFor(workloadFile), maskReaderFor(workloadFile), modelReaderFor(workloadFile));
       const result = simulate(arch, workload, simulateOptions);

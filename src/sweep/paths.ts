@@ -18,7 +18,11 @@
 // GEMM-like operator). Without a prefix the path must be valid in exactly one of the
 // architecture and the workloads; a workload path must be valid in every workload of the sweep.
 
-import { produce } from 'immer';
+import { Immer } from 'immer';
+
+// Variants are read once (turned into a positioned tree) and dropped, never mutated: immer's
+// auto-freeze of every result would only cost time on each sweep point.
+const { produce } = new Immer({ autoFreeze: false });
 import { didYouMean, inputError } from '../spec/errors.js';
 import { findFamily } from '../families/registry.js';
 import { ENERGY_TABLES } from '../core/energy-tables.js';

@@ -1,17 +1,21 @@
 // Wall-clock benchmark of the scratchpad family's simulator (called by `npm run bench`; no
 // timing assertions in tests). SpGEMM C = A·A on R-MAT power-law matrices with the family's
-// default (PIUMA) parameters, all three dataflows, at ~100k and ~1M nonzeros.
+// default (PIUMA) parameters, all three dataflows, from ~100k to ~3M nonzeros.
 
 import type { ArchSpec, SparseOperator } from '../../core/types.js';
 import { DEFAULT_OPTIONS } from '../../core/types.js';
 import { ENERGY_TABLES } from '../../core/energy-tables.js';
 import type { FamilyContext } from '../family.js';
+import { nnz } from '../../matrix/csr.js';
 import { scratchpadFamily } from './index.js';
-import { SPGEMM_DATAFLOWS } from './simulate.js';
+import { SPGEMM_DATAFLOWS, operandMatrix, type SpgemmDataflow } from './simulate.js';
 
 export interface BenchResult {
   label: string;
+  dataflow: SpgemmDataflow;
   seconds: number;
+  /** Nonzeros of A. */
+  nnz: number;
   detail: string;
 }
 
@@ -22,18 +26,21 @@ export interface BenchCase {
   a: number;
   b: number;
   c: number;
+  /** Target for the three dataflows together (issue 14), in seconds. */
+  targetSeconds?: number;
 }
 
 /**
  * R-MAT with (a, b, c, d) = (0.45, 0.22, 0.22, 0.11): power-law with the product density of real
- * social graphs (about 31 partial products per nonzero at 114k nnz; wiki-Vote has 44). The last
- * case keeps Graph500's (0.57, 0.19, 0.19, 0.05), whose hubs give 157 partial products per
+ * social graphs (about 31 partial products per nonzero at 114k nnz; wiki-Vote has 44). The
+ * Graph500 case keeps (0.57, 0.19, 0.19, 0.05), whose hubs give 157 partial products per
  * nonzero at the same size — the work of A·A grows with that count, not with nnz.
  */
 export const BENCH_CASES: readonly BenchCase[] = [
   { label: '~114k nnz', scale: 14, edgeFactor: 7, a: 0.45, b: 0.22, c: 0.22 },
-  { label: '~1.05M nnz', scale: 17, edgeFactor: 8, a: 0.45, b: 0.22, c: 0.22 },
+  { label: '~1.05M nnz', scale: 17, edgeFactor: 8, a: 0.45, b: 0.22, c: 0.22, targetSeconds: 8 },
   { label: '~98k nnz Graph500 skew', scale: 13, edgeFactor: 14, a: 0.57, b: 0.19, c: 0.19 },
+  { label: '~3.1M nnz', scale: 18, edgeFactor: 12, a: 0.45, b: 0.22, c: 0.22, targetSeconds: 25 },
 ];
 
 export function benchScratchpad(cases: readonly BenchCase[] = BENCH_CASES): BenchResult[] {
@@ -59,7 +66,9 @@ export function benchScratchpad(cases: readonly BenchCase[] = BENCH_CASES): Benc
       const s = result.stats;
       results.push({
         label: `scratchpad SpGEMM ${dataflow}, R-MAT scale ${c.scale} x ${c.edgeFactor} (${c.label})`,
+        dataflow,
         seconds,
+        nnz: nnz(operandMatrix(a, 'a', context.options.seed)),
         detail: `${s['spgemm.partial_products'].toExponential(2)} partial products, ${result.cycles.toExponential(3)} cycles, bottleneck ${result.bottleneck}, ${s.events} events`,
       });
     }

@@ -897,6 +897,7 @@ export class Engine {
       for (let k = 0; k < ways; k++) {
         if (meta[tb + k] >= 0) this.retire(set, k);
         meta[tb + k] = -1;
+        meta[tb + ways + k] = 0; // an empty way's stamp (see lookupMask)
       }
     }
   }
@@ -1024,11 +1025,12 @@ export class Engine {
     const meta = this.cacheMeta;
     const tb = set * 4 * ways;
     const sb = tb + ways;
+    // Empty ways have stamp 0 (never used, or cleared by flushCaches) and used ones a stamp ≥ 1,
+    // so the LRU victim — the first empty way, else the oldest — is the first smallest stamp.
     let victim = 0;
     let victimStamp = Infinity;
     for (let k = 0; k < ways; k++) {
-      const tag = meta[tb + k];
-      if (tag === lineAddress) {
+      if (meta[tb + k] === lineAddress) {
         const info = this.cacheInfo;
         const ib = 2 * tb + 4 * ways + 4 * k;
         const missing = need & ~info[ib];
@@ -1038,7 +1040,7 @@ export class Engine {
         if (missing === 0) this.cacheHits++;
         return missing;
       }
-      const s = tag < 0 ? -1 : meta[sb + k];
+      const s = meta[sb + k];
       if (s < victimStamp) {
         victimStamp = s;
         victim = k;

@@ -49,7 +49,7 @@ function sourceKey(source: MatrixSource): string {
   return source.kind === 'mtx' ? `mtx:${source.file}` : JSON.stringify(source);
 }
 
-function operandMatrix(source: MatrixSource, role: 'a' | 'b', seed: number): CsrMatrix {
+export function operandMatrix(source: MatrixSource, role: 'a' | 'b', seed: number): CsrMatrix {
   if (source.kind === 'mtx') return source.matrix;
   const derived = operandSeed(source, role, seed);
   const cacheKey = `${role}|${sourceKey(source)}|${derived}`;

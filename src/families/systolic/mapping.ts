@@ -147,8 +147,7 @@ export function mapOperator(config: SystolicConfig, op: GemmOperator, scale: Ope
   const outputFactor = residentActivations ? 0 : 1;
 
   // Try both loop orders over (row folds, column folds) and keep the one that moves fewer bytes.
-  const plan = (rowFoldsOuter: boolean): { folds: Fold[]; dram: DramTraffic } => {
-    const sequence: Fold[] = [];
+  const plan = (rowFoldsOuter: boolean): { outerCount: number; foldsOfOuter: (outer: number) => Fold[]; dram: DramTraffic } => {
     const dram: DramTraffic = { inputRead: 0, weightRead: 0, outputWrite: 0, partialRead: 0, partialWrite: 0 };
     const rowsUsedOf = (rf: number) => Math.min(rows, rowDim - rf * rows);
     const colsUsedOf = (cf: number) => Math.min(cols, colDim - cf * cols);
@@ -160,8 +159,10 @@ export function mapOperator(config: SystolicConfig, op: GemmOperator, scale: Ope
     const innerCount = rowFoldsOuter ? colFolds : rowFolds;
     // Folds of one outer iteration differ only at the first inner fold (operand reuse starts), the
     // last (edge tile, last reduction) and nowhere in between, so each outer iteration is at most
-    // three runs and the plan costs O(outer folds), not O(folds).
-    const visit = (outer: number, inner: number, count: number): void => {
+    // three runs. Outer iterations in turn differ only at the first (operands loaded once, no
+    // partial sums to read back) and the last (edge tile, last reduction): the plan visits three
+    // representative outer iterations, so it costs O(1) visits plus O(outer folds) additions.
+    const visit = (outer: number, inner: number, count: number): Fold & { dram: DramTraffic } => {
       const d: DramTraffic = { inputRead: 0, weightRead: 0, outputWrite: 0, partialRead: 0, partialWrite: 0 };
       const rf = rowFoldsOuter ? outer : inner;
       const cf = rowFoldsOuter ? inner : outer;
@@ -226,15 +227,26 @@ export function mapOperator(config: SystolicConfig, op: GemmOperator, scale: Ope
           d.partialWrite += partialElems * accBytes;
         }
       }
-      for (const key of Object.keys(d) as Array<keyof DramTraffic>) dram[key] += d[key] * count;
-      sequence.push({ count, rowsUsed, colsUsed, loadBytes: load, storeBytes: store });
+      // Scaled here, once per representative: the same products the per-fold loop summed.
+      for (const key of Object.keys(d) as Array<keyof DramTraffic>) d[key] *= count;
+      return { count, rowsUsed, colsUsed, loadBytes: load, storeBytes: store, dram: d };
     };
+    const outerIteration = (outer: number) => [visit(outer, 0, 1), ...(innerCount > 2 ? [visit(outer, 1, innerCount - 2)] : []), ...(innerCount > 1 ? [visit(outer, innerCount - 1, 1)] : [])];
+    const first = outerIteration(0);
+    const middle = outerCount > 2 ? outerIteration(1) : [];
+    const last = outerCount > 1 ? outerIteration(outerCount - 1) : [];
+    const foldsOfOuter = (outer: number) => (outer === 0 ? first : outer === outerCount - 1 ? last : middle);
     for (let outer = 0; outer < outerCount; outer++) {
-      visit(outer, 0, 1);
-      if (innerCount > 2) visit(outer, 1, innerCount - 2);
-      if (innerCount > 1) visit(outer, innerCount - 1, 1);
+      // The additions run in the per-fold order, so the totals are the same floating-point sums.
+      for (const fold of foldsOfOuter(outer)) {
+        dram.inputRead += fold.dram.inputRead;
+        dram.weightRead += fold.dram.weightRead;
+        dram.outputWrite += fold.dram.outputWrite;
+        dram.partialRead += fold.dram.partialRead;
+        dram.partialWrite += fold.dram.partialWrite;
+      }
     }
-    return { folds: sequence, dram };
+    return { outerCount, foldsOfOuter, dram };
   };
 
   const total = (d: DramTraffic) => d.inputRead + d.weightRead + d.outputWrite + d.partialRead + d.partialWrite;
@@ -243,14 +255,20 @@ export function mapOperator(config: SystolicConfig, op: GemmOperator, scale: Ope
   const rowFoldsOuter = total(rowOuter.dram) <= total(colOuter.dram);
   const chosen = rowFoldsOuter ? rowOuter : colOuter;
 
+  // Consecutive identical folds merge into one run. Batch instances repeat the same folds, so
+  // the first instance's runs are appended op.batch − 1 more times (merging at the seams gives
+  // the same runs as merging fold by fold).
   const runs: TileRun[] = [];
-  for (let b = 0; b < op.batch; b++) {
-    for (const fold of chosen.folds) {
-      const last = runs[runs.length - 1];
-      if (last && last.loadBytes === fold.loadBytes && last.storeBytes === fold.storeBytes && last.computeCycles === perFold) last.count += fold.count;
-      else runs.push({ count: fold.count, loadBytes: fold.loadBytes, computeCycles: perFold, storeBytes: fold.storeBytes });
-    }
+  const append = (count: number, loadBytes: number, storeBytes: number) => {
+    const last = runs[runs.length - 1];
+    if (last && last.loadBytes === loadBytes && last.storeBytes === storeBytes && last.computeCycles === perFold) last.count += count;
+    else runs.push({ count, loadBytes, computeCycles: perFold, storeBytes });
+  };
+  for (let outer = 0; outer < chosen.outerCount; outer++) {
+    for (const fold of chosen.foldsOfOuter(outer)) append(fold.count, fold.loadBytes, fold.storeBytes);
   }
+  const instance = runs.map((run) => ({ ...run }));
+  for (let b = 1; b < op.batch; b++) for (const run of instance) append(run.count, run.loadBytes, run.storeBytes);
   const dram = { ...chosen.dram };
   for (const key of Object.keys(dram) as Array<keyof DramTraffic>) dram[key] *= op.batch;
   return {

@@ -1,0 +1,202 @@
+// The mapper: searches loop factorisations (every prime factor of every bound goes to one level's
+// temporal loops or to its X/Y fan-out), loop orders per level and keep/bypass choices, and keeps
+// the best mapping by the objective. Exhaustive when the space is small, otherwise seeded random
+// restarts with hill climbing (move one prime factor, swap two loops, flip one bypass). Only the
+// seed decides the result: evaluations are counted, never timed, so any machine and any thread
+// count gives the same mapping.
+
+import { Rng } from '../../core/random.js';
+import type { MapperConfig } from './config.js';
+import { evaluate, fanouts, type Evaluation, type Hardware, type Loop, type Mapping } from './model.js';
+import type { Problem } from './problem.js';
+
+interface Slot {
+  level: number;
+  kind: 't' | 'x' | 'y';
+  limit: number;
+}
+
+interface Genome {
+  /** Slot of each prime factor. */
+  assign: Int32Array;
+  /** Per level, the order of dimensions, outermost first. */
+  perm: number[][];
+  keep: boolean[][];
+}
+
+export interface MapperResult {
+  mapping: Mapping;
+  evaluation: Evaluation;
+  evaluated: number;
+  valid: number;
+  search: 'exhaustive' | 'local' | 'random';
+}
+
+export function objectiveOf(config: MapperConfig, e: Evaluation): number {
+  if (!e.valid) return Infinity;
+  const pJ = e.energyJ * 1e12;
+  switch (config.objective) {
+    case 'energy':
+      return pJ;
+    case 'cycles':
+      return e.cycles;
+    case 'weighted':
+      return config.weights.energy * pJ + config.weights.cycles * e.cycles;
+    case 'edp':
+      return pJ * e.cycles;
+  }
+}
+
+function primeFactors(n: number): number[] {
+  const out: number[] = [];
+  for (let p = 2; p * p <= n; p++) while (n % p === 0) { out.push(p); n /= p; }
+  if (n > 1) out.push(n);
+  return out;
+}
+
+export function searchMappings(hardware: Hardware, problem: Problem, config: MapperConfig, baseKeep: boolean[][]): MapperResult | undefined {
+  const nLevels = hardware.levels.length;
+  const nDims = problem.dims.length;
+  const fan = fanouts(hardware);
+  const slots: Slot[] = [];
+  for (let i = 0; i < nLevels; i++) {
+    slots.push({ level: i, kind: 't', limit: Infinity });
+    if (fan[i].x > 1) slots.push({ level: i, kind: 'x', limit: fan[i].x });
+    if (fan[i].y > 1) slots.push({ level: i, kind: 'y', limit: fan[i].y });
+  }
+  const primes: { dim: number; p: number }[] = [];
+  problem.bounds.forEach((b, dim) => primeFactors(b).forEach((p) => primes.push({ dim, p })));
+  // Levels below the outermost may bypass any tensor they are allowed to keep.
+  const flippable: [number, number][] = [];
+  for (let i = 1; i < nLevels; i++) for (let t = 0; t < problem.tensors.length; t++) if (baseKeep[i][t]) flippable.push([i, t]);
+  const minUsed = config.minUtilization * hardware.compute.instances;
+
+  let evaluated = 0;
+  let valid = 0;
+  let best: { genome: Genome; score: number; evaluation: Evaluation } | undefined;
+  const slotProduct = new Float64Array(slots.length);
+
+  const decode = (g: Genome): Mapping | undefined => {
+    slotProduct.fill(1);
+    const factor: number[][] = slots.map(() => new Array<number>(nDims).fill(1));
+    for (let k = 0; k < primes.length; k++) {
+      const s = g.assign[k];
+      slotProduct[s] *= primes[k].p;
+      factor[s][primes[k].dim] *= primes[k].p;
+    }
+    for (let s = 0; s < slots.length; s++) if (slotProduct[s] > slots[s].limit) return undefined;
+    const loops: Loop[] = [];
+    let used = 1;
+    for (let s = 0; s < slots.length; s++) {
+      const slot = slots[s];
+      if (slot.kind === 't') {
+        for (const d of g.perm[slot.level]) if (factor[s][d] > 1) loops.push({ dim: d, factor: factor[s][d], level: slot.level, spatial: undefined });
+      } else {
+        for (let d = 0; d < nDims; d++) if (factor[s][d] > 1) { loops.push({ dim: d, factor: factor[s][d], level: slot.level, spatial: slot.kind }); used *= factor[s][d]; }
+      }
+    }
+    if (used < minUsed) return undefined;
+    return { loops, keep: g.keep };
+  };
+
+  const score = (g: Genome): number => {
+    evaluated++;
+    const mapping = decode(g);
+    if (!mapping) return Infinity;
+    const evaluation = evaluate(hardware, problem, mapping);
+    const value = objectiveOf(config, evaluation);
+    if (value < Infinity) {
+      valid++;
+      if (!best || value < best.score) best = { genome: clone(g), score: value, evaluation };
+    }
+    return value;
+  };
+
+  const identity = () => Array.from({ length: nDims }, (_, d) => d);
+  const spaceSize = (() => {
+    let size = Math.pow(slots.length, primes.length) * Math.pow(2, flippable.length);
+    for (let i = 0; i < nLevels; i++) size *= factorial(nDims);
+    return size;
+  })();
+  const search = config.search === 'auto' ? (spaceSize <= config.evaluations ? 'exhaustive' : 'local') : config.search;
+
+  if (search === 'exhaustive') {
+    const g: Genome = { assign: new Int32Array(primes.length), perm: hardware.levels.map(identity), keep: baseKeep.map((r) => [...r]) };
+    const perms = permutations(nDims);
+    const walkKeep = (k: number): void => {
+      if (k === flippable.length) { walkPerm(0); return; }
+      const [i, t] = flippable[k];
+      for (const value of [true, false]) { g.keep[i][t] = value; walkKeep(k + 1); }
+      g.keep[i][t] = true;
+    };
+    const walkPerm = (level: number): void => {
+      if (level === nLevels) { score(g); return; }
+      for (const p of perms) { g.perm[level] = p; walkPerm(level + 1); }
+    };
+    const walkAssign = (k: number): void => {
+      if (k === primes.length) { walkKeep(0); return; }
+      for (let s = 0; s < slots.length; s++) { g.assign[k] = s; walkAssign(k + 1); }
+    };
+    walkAssign(0);
+  } else {
+    const rng = new Rng(config.seed);
+    const random = (): Genome => ({
+      assign: Int32Array.from(primes, () => rng.nextInt(slots.length)),
+      perm: hardware.levels.map(() => shuffle(identity(), rng)),
+      keep: baseKeep.map((row, i) => row.map((k) => (i === 0 ? true : k && rng.nextInt(2) === 0))),
+    });
+    const climbLimit = search === 'random' ? 0 : 64;
+    while (evaluated < config.evaluations) {
+      let current = random();
+      let currentScore = score(current);
+      let stall = 0;
+      while (stall < climbLimit && evaluated < config.evaluations) {
+        const next = mutate(current, rng, slots.length, nDims, flippable);
+        const value = score(next);
+        if (value < currentScore) { current = next; currentScore = value; stall = 0; } else stall++;
+      }
+    }
+  }
+  const found = best as { genome: Genome; score: number; evaluation: Evaluation } | undefined;
+  if (!found) return undefined;
+  return { mapping: decode(found.genome)!, evaluation: found.evaluation, evaluated, valid, search };
+}
+
+function clone(g: Genome): Genome {
+  return { assign: Int32Array.from(g.assign), perm: g.perm.map((p) => [...p]), keep: g.keep.map((r) => [...r]) };
+}
+
+function mutate(g: Genome, rng: Rng, nSlots: number, nDims: number, flippable: [number, number][]): Genome {
+  const next = clone(g);
+  const move = rng.nextInt(flippable.length ? 3 : 2);
+  if (move === 0 && next.assign.length) next.assign[rng.nextInt(next.assign.length)] = rng.nextInt(nSlots);
+  else if (move === 1 && nDims > 1) {
+    const perm = next.perm[rng.nextInt(next.perm.length)];
+    const a = rng.nextInt(nDims);
+    const b = rng.nextInt(nDims);
+    [perm[a], perm[b]] = [perm[b], perm[a]];
+  } else if (flippable.length) {
+    const [i, t] = flippable[rng.nextInt(flippable.length)];
+    next.keep[i][t] = !next.keep[i][t];
+  }
+  return next;
+}
+
+function shuffle(values: number[], rng: Rng): number[] {
+  for (let i = values.length - 1; i > 0; i--) {
+    const j = rng.nextInt(i + 1);
+    [values[i], values[j]] = [values[j], values[i]];
+  }
+  return values;
+}
+
+function factorial(n: number): number {
+  return n <= 1 ? 1 : n * factorial(n - 1);
+}
+
+function permutations(n: number): number[][] {
+  if (n === 0) return [[]];
+  const out: number[][] = [];
+  for (const rest of permutations(n - 1)) for (let i = 0; i <= rest.length; i++) out.push([...rest.slice(0, i), n - 1, ...rest.slice(i)]);
+  return out;
+}

@@ -22,6 +22,7 @@ import { engineering } from '../report/units.js';
 import { compare } from '../core/compare.js';
 import { renderCompare, type CompareFormat } from '../report/compare-report.js';
 import { parseFormatName } from '../sparsity/index.js';
+import { importTimeloopCommand, loadTimeloopRun } from './timeloop-command.js';
 
 const VERSION = '0.1.0';
 
@@ -35,8 +36,9 @@ function parseSeed(value: string): number {
 
 interface RunFlags {
   report?: string;
-  arch: string;
-  workload: string;
+  arch?: string;
+  workload?: string;
+  timeloop?: string[];
   format: OutputFormat;
   out?: string;
   seed: number;
@@ -65,8 +67,8 @@ function emit(content: string, out: string | undefined, quiet: boolean | undefin
 
 async function runCommand(flags: RunFlags): Promise<void> {
   const started = performance.now();
-  const arch = loadArchFile(resolvePresetPath(flags.arch, 'arch'));
-  const workload = loadWorkloadFile(resolvePresetPath(flags.workload, 'workloads'));
+  if (!flags.timeloop && (!flags.arch || !flags.workload)) throw inputError({ file: '<command line>', keyPath: 'run', message: 'missing --arch or --workload', expected: '--arch FILE --workload FILE, or --timeloop FILE…' });
+  const { arch, workload } = flags.timeloop ? loadTimeloopRun(flags.timeloop) : { arch: loadArchFile(resolvePresetPath(flags.arch!, 'arch')), workload: loadWorkloadFile(resolvePresetPath(flags.workload!, 'workloads')) };
   checkSupported(arch, workload);
   const result = simulate(arch, workload, { engine: flags.engine, convention: flags.convention, seed: flags.seed, sparsityMode: flags.sparsityMode });
   emit(render(result, flags.format), flags.out, flags.quiet);
@@ -228,13 +230,14 @@ export function buildProgram(): Command {
   program
     .command('run')
     .description('Simulate a workload on an architecture and print per-operator and total results')
-    .requiredOption('-a, --arch <file>', 'architecture file (YAML/JSON, or a SCALE-Sim .cfg) or bundled preset name')
-    .requiredOption('-w, --workload <file>', 'workload file (YAML/JSON, or a SCALE-Sim topology .csv) or bundled name')
+    .option('-a, --arch <file>', 'architecture file (YAML/JSON, or a SCALE-Sim .cfg) or bundled preset name')
+    .option('-w, --workload <file>', 'workload file (YAML/JSON, or a SCALE-Sim topology .csv) or bundled name')
+    .option('--timeloop <files...>', 'Timeloop inputs (architecture, problem, mapping, ERT; any order) instead of --arch/--workload')
     .addOption(new Option('-f, --format <format>', 'output format').choices(OUTPUT_FORMATS as string[]).default('table'))
     .option('-o, --out <file>', 'write the output to a file (atomically) instead of stdout')
     .option('--seed <n>', 'seed for sparsity patterns and synthetic matrices', parseSeed, 1)
     .addOption(new Option('--engine <engine>', 'event-driven pipeline or analytical bound').choices(['event', 'analytical']).default('event'))
-    .addOption(new Option('--convention <convention>', "counting convention: accsim's own or SCALE-Sim v2's").choices(['accsim', 'scalesim']).default('accsim'))
+    .addOption(new Option('--convention <convention>', "counting convention: accsim's own or SCALE-Sim v2's").choices(['accsim', 'scalesim', 'timeloop']).default('accsim'))
     .addOption(new Option('--sparsity-mode <mode>', 'statistical (fast) or concrete (generated masks)').choices(['statistical', 'concrete']).default('statistical'))
     .option('--report <dir>', 'also write an HTML/Markdown/CSV/PNG report to this folder')
     .option('-q, --quiet', 'no progress or log lines on stderr')
@@ -287,6 +290,12 @@ export function buildProgram(): Command {
     .option('-d, --out-dir <dir>', 'where to write the YAML files', '.')
     .option('-q, --quiet', 'no log lines')
     .action(importScaleSim);
+  importCommand
+    .command('timeloop <files...>')
+    .description('Convert Timeloop inputs (architecture, problem, mapping, ERT; v0.3/v0.4; any order) to spatial-family YAML')
+    .option('-d, --out-dir <dir>', 'where to write the YAML files', '.')
+    .option('-q, --quiet', 'no log lines')
+    .action(importTimeloopCommand);
 
   registerSweepCommands(program);
   addReportCommand(program);

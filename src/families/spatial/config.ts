@@ -19,6 +19,8 @@ export interface MappingEntrySpec {
   permutation?: string[];
   spatial: [string, number][];
   spatialX?: string[];
+  /** Spatial factors placed on Y explicitly (a dimension may be split over both X and Y). */
+  spatialY: [string, number][];
   keep?: string[];
   bypass?: string[];
   position: SourcePosition;
@@ -128,7 +130,7 @@ function resolveCapacity(node: SpecNode, context: ResolveContext, keyPath: strin
   }
 }
 
-const MAPPING_KEYS = ['target', 'temporal', 'permutation', 'spatial', 'spatial_x', 'keep', 'bypass'];
+const MAPPING_KEYS = ['target', 'temporal', 'permutation', 'spatial', 'spatial_x', 'spatial_y', 'keep', 'bypass'];
 
 function resolveMapping(node: SpecNode, context: ResolveContext, keyPath: string, levels: string[]): MappingEntrySpec[] {
   if (node.kind !== 'seq') throw inputError({ file: context.file, position: node.position, keyPath, message: 'expected a list', expected: 'a list of entries {target, temporal, permutation, spatial, spatial_x, keep, bypass}' });
@@ -156,6 +158,7 @@ function resolveMapping(node: SpecNode, context: ResolveContext, keyPath: string
       permutation: list('permutation'),
       spatial: factors(entry.entries.get('spatial')?.node, context, `${path}.spatial`),
       spatialX: list('spatial_x'),
+      spatialY: factors(entry.entries.get('spatial_y')?.node, context, `${path}.spatial_y`),
       keep: list('keep'),
       bypass: list('bypass'),
       position: entry.position,

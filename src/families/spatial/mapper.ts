@@ -7,7 +7,7 @@
 
 import { Rng } from '../../core/random.js';
 import type { MapperConfig } from './config.js';
-import { evaluate, fanouts, type Evaluation, type Hardware, type Loop, type Mapping } from './model.js';
+import { Evaluator, fanouts, type Evaluation, type Hardware, type Loop, type Mapping } from './model.js';
 import type { Problem } from './problem.js';
 
 interface Slot {
@@ -32,7 +32,7 @@ export interface MapperResult {
   search: 'exhaustive' | 'local' | 'random';
 }
 
-export function objectiveOf(config: MapperConfig, e: Evaluation): number {
+export function objectiveOf(config: MapperConfig, e: Pick<Evaluation, 'valid' | 'energyJ' | 'cycles'>): number {
   if (!e.valid) return Infinity;
   const pJ = e.energyJ * 1e12;
   switch (config.objective) {
@@ -73,41 +73,60 @@ export function searchMappings(hardware: Hardware, problem: Problem, config: Map
 
   let evaluated = 0;
   let valid = 0;
-  let best: { genome: Genome; score: number; evaluation: Evaluation } | undefined;
+  let best: { genome: Genome; score: number } | undefined;
   const slotProduct = new Float64Array(slots.length);
+  const factor = new Float64Array(slots.length * nDims);
+  const maxLoops = primes.length + nLevels * nDims;
+  const evaluator = new Evaluator(hardware, problem, maxLoops);
+  // decode() writes into one reused loop list (the mapper allocates nothing per candidate).
+  const pool: Loop[] = Array.from({ length: maxLoops }, () => ({ dim: 0, factor: 1, level: 0, spatial: undefined }));
+  const scratch: Mapping = { loops: [], keep: [] };
 
   const decode = (g: Genome): Mapping | undefined => {
     slotProduct.fill(1);
-    const factor: number[][] = slots.map(() => new Array<number>(nDims).fill(1));
+    factor.fill(1);
     for (let k = 0; k < primes.length; k++) {
       const s = g.assign[k];
       slotProduct[s] *= primes[k].p;
-      factor[s][primes[k].dim] *= primes[k].p;
+      factor[s * nDims + primes[k].dim] *= primes[k].p;
     }
     for (let s = 0; s < slots.length; s++) if (slotProduct[s] > slots[s].limit) return undefined;
-    const loops: Loop[] = [];
+    const loops = scratch.loops;
+    loops.length = 0;
+    const push = (dim: number, f: number, level: number, spatial: Loop['spatial']) => {
+      const loop = pool[loops.length];
+      loop.dim = dim;
+      loop.factor = f;
+      loop.level = level;
+      loop.spatial = spatial;
+      loops.push(loop);
+    };
     let used = 1;
     for (let s = 0; s < slots.length; s++) {
       const slot = slots[s];
       if (slot.kind === 't') {
-        for (const d of g.perm[slot.level]) if (factor[s][d] > 1) loops.push({ dim: d, factor: factor[s][d], level: slot.level, spatial: undefined });
+        for (const d of g.perm[slot.level]) if (factor[s * nDims + d] > 1) push(d, factor[s * nDims + d], slot.level, undefined);
       } else {
-        for (let d = 0; d < nDims; d++) if (factor[s][d] > 1) { loops.push({ dim: d, factor: factor[s][d], level: slot.level, spatial: slot.kind }); used *= factor[s][d]; }
+        for (let d = 0; d < nDims; d++) {
+          const f = factor[s * nDims + d];
+          if (f > 1) { push(d, f, slot.level, slot.kind); used *= f; }
+        }
       }
     }
     if (used < minUsed) return undefined;
-    return { loops, keep: g.keep };
+    scratch.keep = g.keep;
+    return scratch;
   };
 
   const score = (g: Genome): number => {
     evaluated++;
     const mapping = decode(g);
     if (!mapping) return Infinity;
-    const evaluation = evaluate(hardware, problem, mapping);
-    const value = objectiveOf(config, evaluation);
+    evaluator.run(mapping);
+    const value = objectiveOf(config, evaluator);
     if (value < Infinity) {
       valid++;
-      if (!best || value < best.score) best = { genome: clone(g), score: value, evaluation };
+      if (!best || value < best.score) best = { genome: clone(g), score: value };
     }
     return value;
   };
@@ -151,35 +170,47 @@ export function searchMappings(hardware: Hardware, problem: Problem, config: Map
       let currentScore = score(current);
       let stall = 0;
       while (stall < climbLimit && evaluated < config.evaluations) {
-        const next = mutate(current, rng, slots.length, nDims, flippable);
-        const value = score(next);
-        if (value < currentScore) { current = next; currentScore = value; stall = 0; } else stall++;
+        const undo = mutate(current, rng, slots.length, nDims, flippable);
+        const value = score(current);
+        if (value < currentScore) { currentScore = value; stall = 0; } else { undo(); stall++; }
       }
     }
   }
-  const found = best as { genome: Genome; score: number; evaluation: Evaluation } | undefined;
+  const found = best as { genome: Genome; score: number } | undefined;
   if (!found) return undefined;
-  return { mapping: decode(found.genome)!, evaluation: found.evaluation, evaluated, valid, search };
+  const mapping = decode(found.genome)!;
+  evaluator.run(mapping);
+  return { mapping: { loops: mapping.loops.map((l) => ({ ...l })), keep: mapping.keep.map((r) => [...r]) }, evaluation: evaluator.evaluation(), evaluated, valid, search };
 }
 
 function clone(g: Genome): Genome {
   return { assign: Int32Array.from(g.assign), perm: g.perm.map((p) => [...p]), keep: g.keep.map((r) => [...r]) };
 }
 
-function mutate(g: Genome, rng: Rng, nSlots: number, nDims: number, flippable: [number, number][]): Genome {
-  const next = clone(g);
+/** Changes the genome in place (one prime factor moved, two loops swapped or one bypass flipped); returns the undo. */
+function mutate(g: Genome, rng: Rng, nSlots: number, nDims: number, flippable: [number, number][]): () => void {
   const move = rng.nextInt(flippable.length ? 3 : 2);
-  if (move === 0 && next.assign.length) next.assign[rng.nextInt(next.assign.length)] = rng.nextInt(nSlots);
-  else if (move === 1 && nDims > 1) {
-    const perm = next.perm[rng.nextInt(next.perm.length)];
+  if (move === 0 && g.assign.length) {
+    const k = rng.nextInt(g.assign.length);
+    const old = g.assign[k];
+    g.assign[k] = rng.nextInt(nSlots);
+    return () => { g.assign[k] = old; };
+  }
+  if (move === 1 && nDims > 1) {
+    const perm = g.perm[rng.nextInt(g.perm.length)];
     const a = rng.nextInt(nDims);
     const b = rng.nextInt(nDims);
-    [perm[a], perm[b]] = [perm[b], perm[a]];
-  } else if (flippable.length) {
-    const [i, t] = flippable[rng.nextInt(flippable.length)];
-    next.keep[i][t] = !next.keep[i][t];
+    const swap = () => { [perm[a], perm[b]] = [perm[b], perm[a]]; };
+    swap();
+    return swap;
   }
-  return next;
+  if (flippable.length) {
+    const [i, t] = flippable[rng.nextInt(flippable.length)];
+    const flip = () => { g.keep[i][t] = !g.keep[i][t]; };
+    flip();
+    return flip;
+  }
+  return () => undefined;
 }
 
 function shuffle(values: number[], rng: Rng): number[] {

@@ -38,6 +38,7 @@ export function mappingFromSpec(entries: readonly MappingEntrySpec[], hardware: 
         if (onX) x *= f;
         spatial.push({ dim: d, factor: f, level: i, spatial: onX ? 'x' : 'y' });
       }
+      for (const [name, f] of entry.spatialY) spatial.push({ dim: dimIndex(name), factor: f, level: i, spatial: 'y' });
       for (const [list, value] of [[entry.keep, true], [entry.bypass, false]] as const) {
         for (const name of list ?? []) {
           const t = problem.tensors.findIndex((tensor) => tensor.name === name);
@@ -83,10 +84,10 @@ export function formatMappingYaml(hardware: Hardware, problem: Problem, mapping:
     const spatial = mine.filter((l) => l.spatial);
     const parts = [`target: ${level.name}`];
     if (temporal.length) parts.push(`temporal: "${temporal.map((l) => `${problem.dims[l.dim]}${l.factor}`).join(' ')}"`, `permutation: [${temporal.map((l) => problem.dims[l.dim]).join(', ')}]`);
-    if (spatial.length) {
-      parts.push(`spatial: "${spatial.map((l) => `${problem.dims[l.dim]}${l.factor}`).join(' ')}"`);
-      parts.push(`spatial_x: [${spatial.filter((l) => l.spatial === 'x').map((l) => problem.dims[l.dim]).join(', ')}]`);
-    }
+    const onX = spatial.filter((l) => l.spatial === 'x');
+    const onY = spatial.filter((l) => l.spatial === 'y');
+    if (onX.length) parts.push(`spatial: "${onX.map((l) => `${problem.dims[l.dim]}${l.factor}`).join(' ')}"`, `spatial_x: [${onX.map((l) => problem.dims[l.dim]).join(', ')}]`);
+    if (onY.length) parts.push(`spatial_y: "${onY.map((l) => `${problem.dims[l.dim]}${l.factor}`).join(' ')}"`);
     parts.push(`keep: [${problem.tensors.filter((_, t) => mapping.keep[i][t]).map((t) => t.name).join(', ')}]`);
     parts.push(`bypass: [${problem.tensors.filter((_, t) => !mapping.keep[i][t]).map((t) => t.name).join(', ')}]`);
     return `{ ${parts.join(', ')} }`;

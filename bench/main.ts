@@ -88,5 +88,6 @@ console.log('\nScratchpad family (PIUMA preset), SpGEMM A·A of R-MAT matrices, 
 benchScratchpad([BENCH_CASES[0]]);
 for (const row of benchScratchpad()) console.log(`  ${row.label.padEnd(62)} ${format(row.seconds)}  ${row.detail}`);
 
+console.log('\nSpatial family mapper:'); (await import('./spatial.js')).benchSpatial();
 console.log('\nSweeps (--jobs 2):');
 await benchSweeps();

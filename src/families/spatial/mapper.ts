@@ -1,7 +1,7 @@
 // The mapper: searches loop factorisations (every prime factor of every bound goes to one level's
 // temporal loops or to its X/Y fan-out), loop orders per level and keep/bypass choices, and keeps
 // the best mapping by the objective. Exhaustive when the space is small, otherwise seeded random
-// restarts with hill climbing (move one prime factor, swap two loops, flip one bypass). Only the
+// restarts of simulated annealing (move one prime factor, swap two loops, flip one bypass). Only the
 // seed decides the result: evaluations are counted, never timed, so any machine and any thread
 // count gives the same mapping.
 
@@ -82,7 +82,12 @@ export function searchMappings(hardware: Hardware, problem: Problem, config: Map
   const pool: Loop[] = Array.from({ length: maxLoops }, () => ({ dim: 0, factor: 1, level: 0, spatial: undefined }));
   const scratch: Mapping = { loops: [], keep: [] };
 
+  // Invalid candidates score above every valid one, by how far they miss (so the local search from an
+  // invalid start walks towards validity instead of seeing a flat landscape).
+  const INVALID = 1e200;
+  let missedBy = 0;
   const decode = (g: Genome): Mapping | undefined => {
+    missedBy = 0;
     slotProduct.fill(1);
     factor.fill(1);
     for (let k = 0; k < primes.length; k++) {
@@ -90,7 +95,8 @@ export function searchMappings(hardware: Hardware, problem: Problem, config: Map
       slotProduct[s] *= primes[k].p;
       factor[s * nDims + primes[k].dim] *= primes[k].p;
     }
-    for (let s = 0; s < slots.length; s++) if (slotProduct[s] > slots[s].limit) return undefined;
+    for (let s = 0; s < slots.length; s++) if (slotProduct[s] > slots[s].limit) missedBy += Math.log(slotProduct[s] / slots[s].limit);
+    if (missedBy > 0) return undefined;
     const loops = scratch.loops;
     loops.length = 0;
     const push = (dim: number, f: number, level: number, spatial: Loop['spatial']) => {
@@ -113,7 +119,10 @@ export function searchMappings(hardware: Hardware, problem: Problem, config: Map
         }
       }
     }
-    if (used < minUsed) return undefined;
+    if (used < minUsed) {
+      missedBy = Math.log(minUsed / used);
+      return undefined;
+    }
     scratch.keep = g.keep;
     return scratch;
   };
@@ -121,8 +130,8 @@ export function searchMappings(hardware: Hardware, problem: Problem, config: Map
   const score = (g: Genome): number => {
     evaluated++;
     const mapping = decode(g);
-    if (!mapping) return Infinity;
-    evaluator.run(mapping);
+    if (!mapping) return INVALID * (2 + missedBy);
+    if (!evaluator.run(mapping)) return INVALID * (1 + evaluator.overflow);
     const value = objectiveOf(config, evaluator);
     if (value < Infinity) {
       valid++;
@@ -164,15 +173,18 @@ export function searchMappings(hardware: Hardware, problem: Problem, config: Map
       perm: hardware.levels.map(() => shuffle(identity(), rng)),
       keep: baseKeep.map((row, i) => row.map((k) => (i === 0 ? true : k && rng.nextInt(2) === 0))),
     });
-    const climbLimit = search === 'random' ? 0 : 64;
+    // local: simulated annealing on ln(objective), in restarts of a fixed number of steps; the
+    // temperature falls from 0.5 (a 2x worse candidate is taken 1 time in 4) to 0.01.
+    const restartSteps = search === 'random' ? 1 : Math.max(2000, Math.floor(config.evaluations / 8));
     while (evaluated < config.evaluations) {
-      let current = random();
-      let currentScore = score(current);
-      let stall = 0;
-      while (stall < climbLimit && evaluated < config.evaluations) {
+      const current = random();
+      let currentScore = Math.log(score(current));
+      for (let step = 1; step < restartSteps && evaluated < config.evaluations; step++) {
+        const temperature = 0.5 * Math.pow(0.02, step / restartSteps);
         const undo = mutate(current, rng, slots.length, nDims, flippable);
-        const value = score(current);
-        if (value < currentScore) { currentScore = value; stall = 0; } else { undo(); stall++; }
+        const value = Math.log(score(current));
+        if (value <= currentScore || rng.nextFloat() < Math.exp((currentScore - value) / temperature)) currentScore = value;
+        else undo();
       }
     }
   }

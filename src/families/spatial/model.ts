@@ -148,6 +148,8 @@ export class Evaluator {
   macs = 0;
   computeInstancesUsed = 0;
   energyJ = 0;
+  /** How far an invalid mapping overflows the capacities: Σ log(needed / capacity) (0 when it fits). */
+  overflow = 0;
   readonly tile: Float64Array;
   readonly partition: Float64Array;
   readonly reads: Float64Array;
@@ -339,20 +341,23 @@ export class Evaluator {
     this.valid = false;
     this.cycles = Infinity;
     this.energyJ = Infinity;
-    for (let level = 0; level < nLevels; level++) {
+    this.overflow = 0;
+    this.reason = undefined;
+    for (let level = nLevels - 1; level >= 0; level--) {
       const l = levels[level];
       if (!Number.isFinite(l.capacityWords)) continue;
       let words = 0;
       for (let t = 0; t < nTensors; t++) if (mapping.keep[level][t]) words += this.tile[level * nTensors + t];
       if (words * l.multipleBuffering > l.capacityWords) {
-        this.reason = `${l.name} needs ${words * l.multipleBuffering} words per instance, its capacity is ${l.capacityWords}`;
-        return false;
+        this.reason ??= `${l.name} needs ${words * l.multipleBuffering} words per instance, its capacity is ${l.capacityWords}`;
+        this.overflow += Math.log((words * l.multipleBuffering) / l.capacityWords);
       }
     }
     if (computeInstancesUsed > compute.instances) {
-      this.reason = `the mapping uses ${computeInstancesUsed} MAC units, there are ${compute.instances}`;
-      return false;
+      this.reason ??= `the mapping uses ${computeInstancesUsed} MAC units, there are ${compute.instances}`;
+      this.overflow += Math.log(computeInstancesUsed / compute.instances);
     }
+    if (this.reason) return false;
 
     // Bandwidth throttling and energy.
     let cycles = computeCycles;
@@ -388,7 +393,6 @@ export class Evaluator {
     this.cycles = cycles;
     this.energyJ = energyJ;
     this.valid = true;
-    this.reason = undefined;
     return true;
   }
 

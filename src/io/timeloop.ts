@@ -22,7 +22,7 @@ type MapNode = Extract<SpecNode, { kind: 'map' }>;
 interface Located { file: string; node: SpecNode }
 
 const KNOWN_TOP = ['architecture', 'problem', 'mapping', 'ERT', 'sparse_optimizations', 'ART', 'mapper', 'mapspace', 'mapspace_constraints', 'architecture_constraints', 'constraints', 'globals', 'variables', 'model', 'compound_components'];
-const IGNORED_TOP = ['ART', 'globals', 'variables', 'model', 'mapper', 'compound_components'];
+const IGNORED_TOP = ['ART', 'globals', 'variables', 'model', 'compound_components'];
 const COMPUTE_CLASSES = ['mac', 'intmac', 'fpmac', 'compute'];
 
 const fail = (file: string, node: { position: SourcePosition } | undefined, keyPath: string, message: string, expected?: string, hint?: string) =>
@@ -256,10 +256,9 @@ function recognise(p: TlProblem): { operator: Record<string, number | string>; d
     if (!sliding || !weight) throw unsupported('no input with sliding-window ranks');
     const windows = sliding.ranks.filter((r) => r.length === 2);
     if (windows.length !== 2) throw unsupported('expected two sliding-window ranks (rows and columns)');
-    const [rowOut, rowFilter] = windows.map((w) => [w.find((t) => outDims.has(t.dim))!, w.find((t) => !outDims.has(t.dim))!]);
-    const [colOut, colFilter] = [windows[1].find((t) => outDims.has(t.dim))!, windows[1].find((t) => !outDims.has(t.dim))!];
-    void rowOut; void rowFilter;
+    // Each window rank is output-position × stride + filter-position (× dilation).
     const [pT, rT] = [windows[0].find((t) => outDims.has(t.dim)), windows[0].find((t) => !outDims.has(t.dim))];
+    const [colOut, colFilter] = [windows[1].find((t) => outDims.has(t.dim)), windows[1].find((t) => !outDims.has(t.dim))];
     if (!pT || !rT || !colOut || !colFilter) throw unsupported('sliding-window ranks must combine an output and a filter dimension');
     if (rT.coefficient !== 1 || colFilter.coefficient !== 1) throw unsupported('dilation > 1');
     if (pT.coefficient !== colOut.coefficient) throw unsupported('different row and column strides');
@@ -291,12 +290,10 @@ function parseFactors(file: string, node: SpecNode, keyPath: string, dims: Recor
 
 export function importTimeloop(inputs: readonly TimeloopInput[]): TimeloopImport {
   const found = sections(inputs);
-  for (const key of ['architecture', 'problem', 'mapping']) {
-    if (!found[key]) throw inputError({ file: inputs.map((i) => i.file).join(', '), keyPath: key, message: `no file has a '${key}' section`, expected: 'architecture, problem and mapping files (and optionally an ERT)' });
+  for (const key of ['architecture', 'problem']) {
+    if (!found[key]) throw inputError({ file: inputs.map((i) => i.file).join(', '), keyPath: key, message: `no file has a '${key}' section`, expected: 'architecture and problem files, a mapping (or mapper settings) and optionally an ERT' });
   }
-  for (const key of ['sparse_optimizations', 'mapspace', 'mapspace_constraints', 'architecture_constraints', 'constraints']) {
-    if (found[key]) throw fail(found[key].file, found[key].node, key, `'${key}' is not supported by the import yet`, 'dense timeloop-model inputs (architecture, problem, mapping, ERT)');
-  }
+  if (found.sparse_optimizations) throw fail(found.sparse_optimizations.file, found.sparse_optimizations.node, 'sparse_optimizations', "'sparse_optimizations' is not supported by the import yet", 'dense timeloop-model inputs (architecture, problem, mapping, ERT)');
   const components = architectureComponents(found.architecture);
   const ert = energyTable(found.ERT);
   const problem = parseProblem(found.problem);
@@ -307,6 +304,7 @@ export function importTimeloop(inputs: readonly TimeloopInput[]): TimeloopImport
     throw fail(c.file, c.node, 'architecture', computeIndex < 0 ? 'no compute component (class mac, intmac, fpmac or compute)' : `components after the compute unit ${c.name} are not supported`, 'storage levels outermost first, then one compute level');
   }
   const storage = components.slice(0, -1);
+  const forced = bypassConstraints(found, storage.map((c) => c.name), tensorNames);
   const compute = components[computeIndex];
   const lines: string[] = [
     '# Imported from Timeloop inputs by `accsim import timeloop`:',
@@ -340,6 +338,7 @@ export function importTimeloop(inputs: readonly TimeloopInput[]): TimeloopImport
     const buffering = num(c.file, a, keyPath, 'multiple_buffering');
     if (buffering !== undefined) lines.push(`    multiple_buffering: ${buffering}`);
     lines.push(`    instances: ${c.instances}`, `    mesh_x: ${c.meshX ?? c.instances}`);
+    for (const key of ['keep', 'bypass'] as const) if (forced[c.name]?.[key].length) lines.push(`    ${key}: [${forced[c.name][key].join(', ')}]   # from the mapspace constraints`);
     lines.push('    energy:   # per vector access, from the ERT (Timeloop action-name fallbacks)');
     lines.push(`      read: ${pick(e, ['random_read', 'read'])} pJ`);
     lines.push(`      write: ${pick(e, ['random_fill', 'write'])} pJ`);
@@ -352,8 +351,12 @@ export function importTimeloop(inputs: readonly TimeloopInput[]): TimeloopImport
   const computeBits = num(compute.file, compute.attributes, `architecture.${compute.name}.attributes`, 'datawidth', 'word-bits') ?? 8;
   lines.push('compute:', `  name: ${compute.name}`, `  instances: ${compute.instances}`, `  mesh_x: ${compute.meshX ?? compute.instances}`, `  word_bits: ${computeBits}`);
   lines.push('  energy:', `    mac: ${pick(computeEnergy, ['mac_random', 'mult_random', 'mac', 'mult', 'compute'])} pJ`, `    gated: ${pick(computeEnergy, ['mac_gated', 'mult_gated', 'compute_gated', 'mac', 'mult', 'compute'])} pJ`);
-  lines.push('mapping:   # permutations outermost first (Timeloop lists them innermost first)');
   const levelNames = storage.map((c) => c.name);
+  if (!found.mapping) {
+    lines.push(...mapperSettings(found.mapper));
+    return finish(lines, problem, operator, dimNames, tensorNames, computeBits);
+  }
+  lines.push('mapping:   # permutations outermost first (Timeloop lists them innermost first)');
   const mappingFile = found.mapping.file;
   const mappingRoot = found.mapping.node;
   const directives = mappingRoot.kind === 'map' ? (get(mappingRoot, 'mapping') ?? mappingRoot) : mappingRoot;
@@ -390,6 +393,54 @@ export function importTimeloop(inputs: readonly TimeloopInput[]): TimeloopImport
     } else throw fail(mappingFile, get(m, 'type'), `${keyPath}.type`, `unknown directive type '${type}'`, 'temporal, spatial or bypass');
     lines.push(`  - { ${parts.join(', ')} }`);
   });
+  return finish(lines, problem, operator, dimNames, tensorNames, computeBits);
+}
+
+/** timeloop-mapper's optimisation metrics → the native mapper objective. */
+function mapperSettings(located: Located | undefined): string[] {
+  let objective = 'edp';
+  if (located) {
+    const map = asMap(located.file, located.node, 'mapper', 'mapper settings');
+    const metricsNode = get(map, 'optimization-metrics', 'optimization_metrics');
+    const metrics = metricsNode ? asSeq(located.file, metricsNode, 'mapper.optimization-metrics', 'a list of metrics').map((m) => String(scalar(m))) : ['edp'];
+    const first = metrics[0];
+    if (first === 'energy') objective = 'energy';
+    else if (first === 'delay' || first === 'cycles') objective = metrics.includes('energy') ? 'edp' : 'cycles';
+    else if (first !== 'edp') throw fail(located.file, metricsNode, 'mapper.optimization-metrics', `unsupported metric '${first}'`, 'edp, energy, delay');
+  }
+  return ['mapper:   # no mapping given: accsim\'s mapper searches (timeloop-mapper\'s metrics → objective)', `  objective: ${objective}`];
+}
+
+/** Bypass directives of mapspace constraints → per-level keep/bypass lists (other constraint kinds are errors). */
+function bypassConstraints(found: Record<string, Located>, levels: string[], tensorNames: Record<string, string>): Record<string, { keep: string[]; bypass: string[] }> {
+  const out: Record<string, { keep: string[]; bypass: string[] }> = {};
+  for (const key of ['mapspace', 'mapspace_constraints', 'architecture_constraints', 'constraints']) {
+    const located = found[key];
+    if (!located) continue;
+    const root = located.node;
+    const list = root.kind === 'map' ? (get(root, 'targets', 'constraints') ?? root) : root;
+    asSeq(located.file, list, key, 'a list of constraints {target, type, ...}').forEach((c, i) => {
+      const m = asMap(located.file, c, `${key}[${i}]`, '{target, type, ...}');
+      const type = String(scalar(get(m, 'type')) ?? '');
+      const target = String(scalar(get(m, 'target')) ?? '');
+      if (type !== 'bypass' && type !== 'datatype' && type !== 'dataspace') throw fail(located.file, get(m, 'type') ?? m, `${key}[${i}].type`, `'${type}' constraints are not supported by the import yet`, 'bypass (keep/bypass) constraints; the mapper searches factors and permutations freely');
+      if (!levels.includes(target)) throw fail(located.file, get(m, 'target') ?? m, `${key}[${i}].target`, `unknown storage level '${target}'`, levels.join(', '), didYouMean(target, levels));
+      const entry = (out[target] ??= { keep: [], bypass: [] });
+      for (const kind of ['keep', 'bypass'] as const) {
+        const node = get(m, kind);
+        if (!node) continue;
+        for (const n of asSeq(located.file, node, `${key}[${i}].${kind}`, 'a list of data spaces')) {
+          const name = String(scalar(n));
+          if (!tensorNames[name]) throw fail(located.file, n, `${key}[${i}].${kind}`, `unknown data space '${name}'`, Object.keys(tensorNames).join(', '), didYouMean(name, Object.keys(tensorNames)));
+          entry[kind].push(tensorNames[name]);
+        }
+      }
+    });
+  }
+  return out;
+}
+
+function finish(lines: string[], problem: TlProblem, operator: Record<string, number | string>, dimNames: Record<string, string>, tensorNames: Record<string, string>, computeBits: number): TimeloopImport {
   const bits = computeBits <= 8 ? 'int8' : computeBits <= 16 ? 'int16' : 'int32';
   const opLine = Object.entries(operator).map(([k, v]) => `${k}: ${v}`).join(', ');
   const workloadYaml = [

@@ -343,7 +343,7 @@ export class Evaluator {
     this.energyJ = Infinity;
     this.overflow = 0;
     this.reason = undefined;
-    for (let level = nLevels - 1; level >= 0; level--) {
+    for (let level = 0; level < nLevels; level++) {
       const l = levels[level];
       if (!Number.isFinite(l.capacityWords)) continue;
       let words = 0;

@@ -112,6 +112,19 @@ describe('Timeloop import errors', () => {
     const body = (yaml: string) => yaml.split('\nstorage:')[1];
     expect(body(importTimeloop([...files].reverse()).archYaml)).toBe(body(importTimeloop(files).archYaml));
   });
+  it('recognises a strided CNN layer and runs the mapper when no mapping is given', () => {
+    const problem = { file: 'cnn.yaml', text: readFileSync(join(ROOT, 'test', 'families', 'spatial', 'timeloop-cnn-problem.yaml'), 'utf8') };
+    const imported = importTimeloop([files[0], problem, files[3]]);
+    expect(imported.workloadYaml).toContain('kind: conv2d, batch: 1, in_h: 13, in_w: 13, in_c: 4, out_c: 8, kernel_h: 3, kernel_w: 3, stride: 2');
+    expect(imported.dimNames).toEqual({ N: 'N', M: 'K', C: 'C', P: 'P', Q: 'Q', R: 'R', S: 'S' });
+    const op = simulate(loadArchText(imported.archYaml, 'a.yaml'), loadWorkloadText(imported.workloadYaml, 'w.yaml')).operators[0];
+    expect(op.macs.dense).toBe(8 * 4 * 9 * 36);
+    expect(op.stats['mapper.evaluated']).toBeGreaterThan(0);
+    // One MAC: cycles are the MACs; every word of every tensor crosses DRAM at least once.
+    expect(op.cycles).toBe(op.macs.dense);
+    expect(op.stats['DRAM.input.reads']).toBeGreaterThanOrEqual(13 * 13 * 4);
+  });
+
   it('positions unsupported sections and unknown names', () => {
     const sparse = { file: 'sparse.yaml', text: 'sparse_optimizations:\n  targets: []\n' };
     expect(errorOf(() => importTimeloop([...files, sparse]))).toMatch(/^sparse\.yaml:2:3: error: sparse_optimizations: .*not supported/);

@@ -81,7 +81,7 @@ export function resolveSpatialSpec(map: MapNode, context: ResolveContext, reserv
     for (const [key, value] of Object.entries(resolved)) values[`${prefix}.${key}`] = value;
     const capacity = level.entries.get('capacity');
     values[`${prefix}.capacity`] = capacity ? resolveCapacity(capacity.node, context, `${path}.capacity`, resolved.word_bits as number) : Infinity;
-    for (const key of ['keep', 'bypass'] as const) {
+    for (const key of ['keep', 'bypass', 'compressed', 'skip', 'gate'] as const) {
       const entry = level.entries.get(key);
       if (!entry) continue;
       const list = expectStringList(entry.node, context, `${path}.${key}`);
@@ -228,6 +228,9 @@ export function configureSpatial(arch: ArchSpec): SpatialConfig {
       area: num(`${p}area`),
       keep: list('keep'),
       bypass: list('bypass') ?? [],
+      compressed: list('compressed') ?? [],
+      skip: list('skip') ?? [],
+      gate: list('gate') ?? [],
     };
   });
   const computeInstances = num('compute.instances');
@@ -238,6 +241,7 @@ export function configureSpatial(arch: ArchSpec): SpatialConfig {
     instances: computeInstances,
     ...computeMesh,
     wordBits: num('compute.word_bits'),
+    zeros: v['compute.zeros'] as ComputeLevel['zeros'],
     energy: { mac: num('compute.energy.mac'), gated: num('compute.energy.gated'), skipped: num('compute.energy.skipped') },
     area: num('compute.area'),
   };

@@ -2,7 +2,9 @@
 // units, running GEMM, batched matmul and conv2d as loop nests under a user mapping or one found
 // by the mapper, with Timeloop's counting rules (see model.ts).
 
-import type { ActionCount, Family, OperatorSimulation } from '../family.js';
+import type { ActionCount, Family, FamilyContext, OperatorSimulation } from '../family.js';
+import { operandView } from '../../core/operand-sparsity.js';
+import { sparseAccounting, throttle, type OperandDensity } from './sparse.js';
 import type { ArchSpec, GemmOperator, LevelTraffic } from '../../core/types.js';
 import { inputError } from '../../spec/errors.js';
 import { SPATIAL_PARAMS, SPATIAL_STATS } from './params.js';
@@ -43,59 +45,102 @@ export function runOperator(config: SpatialConfig, op: GemmOperator): SpatialRun
   return { problem, mapping: found.mapping, evaluation: found.evaluation, evaluated: found.evaluated, valid: found.valid, source: 'mapper' };
 }
 
-function simulateSpatial(config: SpatialConfig, op: GemmOperator): OperatorSimulation {
+/** Densities and format costs of the operands (statistical or concrete, from src/sparsity). */
+function operandDensities(op: GemmOperator, context: FamilyContext): Record<string, OperandDensity> {
+  const out: Record<string, OperandDensity> = {};
+  for (const role of ['input', 'weight'] as const) {
+    const view = operandView(op, role, context.options, context.masks);
+    const words = view.shape.rows * view.shape.cols;
+    const compressed = view.format.kind !== 'dense';
+    out[role] = {
+      density: view.density,
+      valueFraction: compressed ? view.storage.storedValues / words : 1,
+      metadataBitsPerWord: compressed ? (view.storage.metadataBits + view.storage.pointerBits) / words : 0,
+    };
+  }
+  return out;
+}
+
+function simulateSpatial(config: SpatialConfig, op: GemmOperator, context: FamilyContext): OperatorSimulation {
   const run = runOperator(config, op);
   const { problem, mapping, evaluation: e } = run;
   const { levels, compute } = config.hardware;
+  const densities = operandDensities(op, context);
+  const effectual = densities.input.density * densities.weight.density;
+  const macs = totalOperations(problem);
+  // Skipped MACs take no cycle (ideal balance); gated ones still do.
+  const computeCycles = compute.zeros === 'skipping' ? Math.ceil(e.computeCycles * effectual) : e.computeCycles;
   const memory: Record<string, LevelTraffic> = {};
   const actions: ActionCount[] = [];
   const stats: Record<string, number> = {};
-  const bounds: Record<string, number> = { compute: e.computeCycles };
+  const bounds: Record<string, number> = { compute: computeCycles };
   let outerWords = 0;
+  let cycles = computeCycles;
+  let bottleneck = 'compute';
   levels.forEach((level, i) => {
     const traffic: LevelTraffic = { readBytes: 0, writeBytes: 0, perTensor: {} };
     const bytesPerWord = level.wordBits / 8;
+    let reads = 0;
+    let writes = 0;
     problem.tensors.forEach((tensor, t) => {
       if (!mapping.keep[i][t]) return;
       const s = e.stats[i][t];
-      const readBytes = s.reads * s.instances * bytesPerWord;
-      const writeBytes = (s.fills + s.updates) * s.instances * bytesPerWord;
+      const a = sparseAccounting(level, tensor.name, s, densities);
+      const readBytes = (a.reads + a.metadataReads) * s.instances * bytesPerWord;
+      const writeBytes = (a.fills + a.updates + a.metadataFills) * s.instances * bytesPerWord;
       traffic.perTensor[tensor.name] = { readBytes, writeBytes };
       traffic.readBytes += readBytes;
       traffic.writeBytes += writeBytes;
-      for (const [key, value] of [['reads', s.reads], ['fills', s.fills], ['updates', s.updates], ['tile', s.tile], ['instances', s.instances]] as const) stats[`${level.name}.${tensor.name}.${key}`] = value;
-      if (i === 0) outerWords += (s.reads + s.fills + s.updates) * s.instances;
+      reads += a.reads + a.gatedReads + a.metadataReads;
+      writes += a.fills + a.updates + a.metadataFills;
+      const cell: [string, number][] = [['reads', a.reads], ['fills', a.fills], ['updates', a.updates], ['tile', s.tile], ['instances', s.instances]];
+      if (a.metadataReads || a.metadataFills) cell.push(['metadata_reads', a.metadataReads], ['metadata_fills', a.metadataFills]);
+      if (a.skippedReads || a.gatedReads) cell.push(['skipped_reads', a.skippedReads + a.gatedReads]);
+      for (const [key, value] of cell) stats[`${level.name}.${tensor.name}.${key}`] = value;
+      if (i === 0) outerWords += (a.reads + a.fills + a.updates + a.metadataReads + a.metadataFills) * s.instances;
       const vector = (words: number) => Math.ceil(words / level.blockSize) * s.instances;
-      actions.push({ component: level.name, action: `${tensor.name}.read`, count: vector(s.reads), energyPerActionJ: level.energy.read });
-      actions.push({ component: level.name, action: `${tensor.name}.fill`, count: vector(s.fills), energyPerActionJ: level.energy.write });
-      actions.push({ component: level.name, action: `${tensor.name}.update`, count: vector(s.updates), energyPerActionJ: level.energy.update });
+      const price = (action: string, words: number, energy: number) => actions.push({ component: level.name, action: `${tensor.name}.${action}`, count: vector(words), energyPerActionJ: energy });
+      price('read', a.reads, level.energy.read);
+      price('fill', a.fills, level.energy.write);
+      price('update', a.updates, level.energy.update);
+      price('metadata_read', a.metadataReads, level.energy.metadataRead);
+      price('metadata_fill', a.metadataFills, level.energy.metadataWrite);
+      price('skipped_read', a.skippedReads, level.energy.skippedRead);
+      price('gated_read', a.gatedReads, level.energy.gatedRead);
     });
-    if (level.energy.leak > 0) actions.push({ component: level.name, action: 'leak', count: level.instances * e.computeCycles, energyPerActionJ: level.energy.leak });
+    if (level.energy.leak > 0) actions.push({ component: level.name, action: 'leak', count: level.instances * computeCycles, energyPerActionJ: level.energy.leak });
     memory[level.name] = traffic;
-    stats[`${level.name}.slowdown`] = e.slowdown[i];
-    stats[`${level.name}.cycles`] = e.levelCycles[i];
-    bounds[level.name] = e.levelCycles[i];
+    const slowdown = throttle(level, reads, writes, computeCycles);
+    const levelCycles = Math.ceil(computeCycles / slowdown);
+    stats[`${level.name}.slowdown`] = slowdown;
+    stats[`${level.name}.cycles`] = levelCycles;
+    bounds[level.name] = levelCycles;
+    if (levelCycles > cycles) {
+      cycles = levelCycles;
+      bottleneck = level.name;
+    }
   });
-  actions.push({ component: compute.name, action: 'mac', count: e.macs, energyPerActionJ: compute.energy.mac });
-  const macs = totalOperations(problem);
+  const zeroMacs = e.macs * (1 - effectual);
+  const priced = compute.zeros === 'dense' ? e.macs : e.macs - zeroMacs;
+  actions.push({ component: compute.name, action: 'mac', count: priced, energyPerActionJ: compute.energy.mac });
+  if (compute.zeros === 'gating') actions.push({ component: compute.name, action: 'gated_mac', count: zeroMacs, energyPerActionJ: compute.energy.gated });
+  if (compute.zeros === 'skipping') actions.push({ component: compute.name, action: 'skipped_mac', count: zeroMacs, energyPerActionJ: compute.energy.skipped });
+  if (compute.zeros !== 'dense' && zeroMacs > 0) stats['macs.skipped'] = zeroMacs;
   stats.dram_accesses_per_mac = outerWords / macs;
   stats['mapper.evaluated'] = run.evaluated;
   stats['mapper.valid'] = run.valid;
-  let bottleneck = 'compute';
-  levels.forEach((level, i) => {
-    if (e.levelCycles[i] > (bounds[bottleneck] ?? 0) && e.levelCycles[i] > e.computeCycles) bottleneck = level.name;
-  });
   const notes = [
     `${run.source === 'mapper' ? `mapper (${config.mapper.objective}, seed ${config.mapper.seed}, ${run.evaluated} mappings evaluated, ${run.valid} valid)` : 'user mapping'}; loop nest (tile words per tensor):`,
     ...formatLoopNest(config.hardware, problem, mapping, e.stats.map((row) => row.map((s) => s.tile))),
     `mapping: ${formatMappingYaml(config.hardware, problem, mapping)}`,
   ];
   if (e.macs > macs) notes.push(`imperfect factors: ${e.macs} loop iterations for ${macs} MACs (padding counted as work)`);
+  if (effectual < 1) notes.push(`sparse features priced statistically (independent uniform zeros; input density ${densities.input.density.toPrecision(3)}, weight density ${densities.weight.density.toPrecision(3)}); the mapper searched on dense counts${compute.zeros === 'skipping' ? '; skipped MACs assume ideal load balance' : ''}`);
   return {
-    cycles: e.cycles,
-    computeCycles: e.computeCycles,
-    stallCycles: e.cycles - e.computeCycles,
-    macs: { dense: macs, issued: e.macs, effectual: macs },
+    cycles,
+    computeCycles,
+    stallCycles: cycles - computeCycles,
+    macs: { dense: macs, issued: compute.zeros === 'skipping' ? macs * effectual : e.macs, effectual: macs * effectual },
     memory,
     actions,
     bounds,
@@ -125,8 +170,8 @@ export const spatialFamily: Family<SpatialConfig> = {
   peakMacsPerCycle(config) {
     return config.hardware.compute.instances;
   },
-  simulateOperator(config, op) {
+  simulateOperator(config, op, context) {
     if (op.kind !== 'gemm' && op.kind !== 'batched_matmul' && op.kind !== 'conv2d') throw new Error(`spatial family: unsupported operator kind ${op.kind}`);
-    return simulateSpatial(config, op);
+    return simulateSpatial(config, op, context);
   },
 };

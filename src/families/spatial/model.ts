@@ -37,6 +37,10 @@ export interface StorageLevel {
   /** Tensors allowed here (undefined = all) and tensors forced to bypass. */
   keep?: readonly string[];
   bypass: readonly string[];
+  /** Sparse features (applied by sparse.ts on top of the dense counts). */
+  compressed: readonly string[];
+  skip: readonly string[];
+  gate: readonly string[];
 }
 
 export interface ComputeLevel {
@@ -45,6 +49,7 @@ export interface ComputeLevel {
   meshX: number;
   meshY: number;
   wordBits: number;
+  zeros: 'dense' | 'gating' | 'skipping';
   energy: { mac: number; gated: number; skipped: number };
   area: number;
 }

@@ -29,13 +29,14 @@ export const LEVEL_PARAMS: readonly ParamDecl[] = [
 ];
 
 /** Keys of a storage-level item that the family resolves itself (not plain parameters). */
-export const LEVEL_SPECIAL_KEYS = ['name', 'capacity', 'keep', 'bypass'] as const;
+export const LEVEL_SPECIAL_KEYS = ['name', 'capacity', 'keep', 'bypass', 'compressed', 'skip', 'gate'] as const;
 
 export const COMPUTE_PARAMS: readonly ParamDecl[] = [
   { key: 'name', type: 'string', default: 'MAC', description: 'Name of the compute level (shown in results and energy components).' },
   { key: 'instances', type: 'integer', min: 1, max: 1 << 24, default: 1, description: 'MAC units in the whole design.' },
   { key: 'mesh_x', type: 'integer', min: 0, max: 1 << 24, default: 0, description: 'MAC units along X (0 = all on X).' },
   { key: 'word_bits', type: 'integer', min: 1, max: 64, default: 8, description: 'Operand width of one MAC in bits; operators of wider datatypes take ceil(bits / word_bits) MAC cycles per MAC.' },
+  { key: 'zeros', type: 'enum', choices: ['dense', 'gating', 'skipping'], default: 'dense', description: 'What the MACs do when an operand is zero (Sparseloop taxonomy): compute anyway, gate (energy.gated, same cycles) or skip (energy.skipped, no cycle; ideal load balance).' },
   { key: 'energy.mac', type: 'quantity', dimension: 'energy', min: 0, default: '0 pJ', description: 'Energy of one multiply-accumulate.' },
   { key: 'energy.gated', type: 'quantity', dimension: 'energy', min: 0, default: '0 pJ', description: 'Energy of a MAC gated because an operand is zero.' },
   { key: 'energy.skipped', type: 'quantity', dimension: 'energy', min: 0, default: '0 pJ', description: 'Energy of a MAC skipped (no cycle spent).' },
@@ -59,6 +60,9 @@ export const SPATIAL_PARAMS: readonly ParamDecl[] = [
   { key: 'storage[].capacity', type: 'string', default: 'unbounded', description: "Capacity per instance: words (e.g. 1024 or 64 * 16), bytes (e.g. 8 KiB, converted with word_bits), or 'unbounded'." },
   { key: 'storage[].keep', type: 'string', default: 'all', description: 'Tensors this level may hold (list of input, weight, output); the mapper never stores others here.' },
   { key: 'storage[].bypass', type: 'string', default: 'none', description: 'Tensors that always bypass this level (list).' },
+  { key: 'storage[].compressed', type: 'string', default: 'none', description: "Tensors held here in the workload's storage format for them (sparsity.<operand>.format): data words moved scale with the density, metadata moves beside them (priced by energy.metadata_read/metadata_write) and the tile takes the format's bits (list)." },
+  { key: 'storage[].skip', type: 'string', default: 'none', description: "Tensors whose reads here are skipped when the other operand is zero (Sparseloop skipping; energy.skipped_read, no bandwidth) (list of input, weight)." },
+  { key: 'storage[].gate', type: 'string', default: 'none', description: "Tensors whose reads here are gated when the other operand is zero (energy.gated_read; the access slot is still spent) (list of input, weight)." },
   ...LEVEL_PARAMS.map((decl) => ({ ...decl, key: `storage[].${decl.key}` })),
   ...COMPUTE_PARAMS.map((decl) => ({ ...decl, key: `compute.${decl.key}` })),
   ...MAPPER_PARAMS.map((decl) => ({ ...decl, key: `mapper.${decl.key}` })),
@@ -75,6 +79,10 @@ export const SPATIAL_STATS: readonly StatDecl[] = [
   { key: '<level>.slowdown', unit: 'fraction', description: 'Bandwidth throttling of the level: min(1, bandwidth / demand) over read, write and shared bandwidth.' },
   { key: '<level>.cycles', unit: 'cycles', description: 'ceil(compute cycles / slowdown).' },
   { key: 'dram_accesses_per_mac', unit: 'words/MAC', description: 'Words moved at the outermost level (reads + fills + updates, all instances) per MAC.' },
+  { key: '<level>.<tensor>.metadata_reads', unit: 'words/instance', description: 'Metadata words read for a compressed tensor.' },
+  { key: '<level>.<tensor>.metadata_fills', unit: 'words/instance', description: 'Metadata words written for a compressed tensor.' },
+  { key: '<level>.<tensor>.skipped_reads', unit: 'words/instance', description: 'Reads skipped (or gated) because the other operand was zero.' },
+  { key: 'macs.skipped', unit: 'MACs', description: 'MACs with a zero operand that were skipped (compute.zeros: skipping) or gated (gating).' },
   { key: 'mapper.evaluated', unit: 'mappings', description: 'Mappings the mapper evaluated for this operator (0 for a given mapping).' },
   { key: 'mapper.valid', unit: 'mappings', description: 'Evaluated mappings that fit the capacities and constraints.' },
 ];

@@ -67,7 +67,7 @@ function emit(content: string, out: string | undefined, quiet: boolean | undefin
 
 async function runCommand(flags: RunFlags): Promise<void> {
   const started = performance.now();
-  if (!flags.timeloop && (!flags.arch || !flags.workload)) throw inputError({ file: '<command line>', keyPath: 'run', message: 'missing --arch or --workload', expected: '--arch FILE --workload FILE, or --timeloop FILE…' });
+  if (!flags.timeloop && (!flags.arch || !flags.workload)) throw inputError({ file: '<command line>', keyPath: 'run', message: `missing required option ${flags.arch ? '--workload' : '--arch'}`, expected: '--arch FILE --workload FILE, or --timeloop FILE…' });
   const { arch, workload } = flags.timeloop ? loadTimeloopRun(flags.timeloop) : { arch: loadArchFile(resolvePresetPath(flags.arch!, 'arch')), workload: loadWorkloadFile(resolvePresetPath(flags.workload!, 'workloads')) };
   checkSupported(arch, workload);
   const result = simulate(arch, workload, { engine: flags.engine, convention: flags.convention, seed: flags.seed, sparsityMode: flags.sparsityMode });
@@ -179,10 +179,12 @@ function describeCommand(target: string): void {
   if (arch.description) lines.push(arch.description);
   if (arch.sources.length) lines.push('', 'Sources:', ...arch.sources.map((s) => `  - ${s}`));
   lines.push('', 'Resolved parameters:');
-  for (const decl of family.params) {
-    const value = arch.values[decl.key];
-    const shown = decl.type === 'quantity' && decl.dimension === 'bytes' ? binaryBytes(value as number) : decl.type === 'quantity' && SI_UNIT[decl.dimension] ? engineering(value as number, SI_UNIT[decl.dimension], 4) : String(value);
-    lines.push(`  ${decl.key.padEnd(34)} ${shown}`);
+  // Structured families (spatial) store values per level, e.g. storage[GLB].capacity for the declared storage[].capacity.
+  const entries = family.resolveSpec ? Object.keys(arch.values).map((key) => ({ key, decl: family.params.find((d) => d.key === key.replace(/\[[^\]]*\]/, '[]')) })) : family.params.map((decl) => ({ key: decl.key, decl }));
+  for (const { key, decl } of entries) {
+    const value = arch.values[key];
+    const shown = decl?.type === 'quantity' && decl.dimension === 'bytes' ? binaryBytes(value as number) : decl?.type === 'quantity' && SI_UNIT[decl.dimension] ? engineering(value as number, SI_UNIT[decl.dimension], 4) : String(value);
+    lines.push(`  ${key.padEnd(34)} ${shown}`);
   }
   lines.push('', `Energy table: ${arch.energy.table}${Object.keys(arch.energy.overrides).length ? ` with overrides ${Object.keys(arch.energy.overrides).join(', ')}` : ''}`);
   process.stdout.write(lines.join('\n') + '\n');

@@ -112,6 +112,12 @@ describe('Timeloop import errors', () => {
     const body = (yaml: string) => yaml.split('\nstorage:')[1];
     expect(body(importTimeloop([...files].reverse()).archYaml)).toBe(body(importTimeloop(files).archYaml));
   });
+  it('reads Timeloop v0.4 architectures (flat node lists with tags) like v0.3 ones', () => {
+    const v04 = { file: 'v04.yaml', text: readFileSync(join(ROOT, 'test', 'families', 'spatial', 'timeloop-v04-arch.yaml'), 'utf8') };
+    const body = (yaml: string) => yaml.split('\nstorage:')[1];
+    expect(body(importTimeloop([v04, files[1], files[2], files[3]]).archYaml)).toBe(body(importTimeloop(files).archYaml));
+  });
+
   it('recognises a strided CNN layer and runs the mapper when no mapping is given', () => {
     const problem = { file: 'cnn.yaml', text: readFileSync(join(ROOT, 'test', 'families', 'spatial', 'timeloop-cnn-problem.yaml'), 'utf8') };
     const imported = importTimeloop([files[0], problem, files[3]]);

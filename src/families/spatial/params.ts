@@ -51,7 +51,7 @@ export const MAPPER_PARAMS: readonly ParamDecl[] = [
   { key: 'evaluations', type: 'integer', min: 1, max: 1e9, default: 100000, description: 'Budget of mappings evaluated per operator (random/local search).' },
   { key: 'seed', type: 'integer', min: 0, max: 0xffffffff, default: 1, description: 'Seed of the random and local searches (results depend only on it, never on timing or threads).' },
   { key: 'min_utilization', type: 'quantity', dimension: 'dimensionless', min: 0, max: 1, default: '0', description: 'Constraint: reject mappings using less than this fraction of the MAC units.' },
-  { key: 'imperfect', type: 'boolean', default: false, description: 'Allow imperfect factors (ceil-divided loop bounds, padded iterations counted as work).' },
+  { key: 'imperfect', type: 'boolean', default: false, description: 'Accept user mappings whose factors multiply to more than a bound (imperfect factors: the padded iterations are counted as work, a first approximation). The mapper itself searches exact factorisations.' },
 ];
 
 export const SPATIAL_PARAMS: readonly ParamDecl[] = [

@@ -78,6 +78,16 @@ describe('spatial family', () => {
     expect(errorOf(() => run(withMapping('mapping:\n  - { target: GLB, temporal: "X4" }\n')))).toMatch(/no dimension 'X'/);
   });
 
+  it('accepts imperfect factors only when asked, counting the padding as work', () => {
+    const arch = withMapping('mapping:\n  - { target: GLB, temporal: "M16 N16", spatial: "M4 N4", spatial_x: [M], bypass: [output] }\n  - { target: RegFile, temporal: K64, keep: [output], bypass: [input, weight] }\n');
+    expect(errorOf(() => run(arch, gemm(60, 64, 64)))).toMatch(/factors of M multiply to 64, the bound is 60/);
+    const op = run(arch.replace('mapping:', 'mapper: { imperfect: true }\nmapping:'), gemm(60, 64, 64));
+    expect(op.macs.dense).toBe(60 * 64 * 64);
+    expect(op.macs.issued).toBe(64 * 64 * 64);
+    expect(op.cycles).toBe(16384);
+    expect(op.notes.some((n) => n.startsWith('imperfect factors'))).toBe(true);
+  });
+
   it('positions spec errors with a did-you-mean', () => {
     expect(errorOf(() => loadArchText(fixture.replace('block_size: 8, energy: { read: 20', 'blok_size: 8, energy: { read: 20'), 'arch.yaml'))).toMatch(/^arch\.yaml:8:\d+: error: storage\[1\]\.blok_size: unknown key 'blok_size'.*did you mean 'block_size'\?/);
     expect(errorOf(() => loadArchText(fixture.replace('target: RegFile', 'target: RegFil'), 'arch.yaml'))).toMatch(/unknown storage level 'RegFil'.*did you mean 'RegFile'\?/);

@@ -277,13 +277,13 @@ function recognise(p: TlProblem): { operator: Record<string, number | string>; d
   throw unsupported(`${p.dims.length} dimensions`);
 }
 
-function parseFactors(file: string, node: SpecNode, keyPath: string, dims: Record<string, string>): [string, number][] {
+function parseFactors(file: string, node: SpecNode, keyPath: string, dims: Record<string, string>, allowRest: boolean): [string, number][] {
   const text = String(scalar(node) ?? '');
   return text.split(/\s+/).filter(Boolean).map((token) => {
     const match = /^(\w+)=(\d+)$/.exec(token);
     if (!match) throw fail(file, node, keyPath, `'${token}' is not a factor`, 'DIM=FACTOR');
     if (!dims[match[1]]) throw fail(file, node, keyPath, `unknown dimension '${match[1]}'`, Object.keys(dims).join(', '), didYouMean(match[1], Object.keys(dims)));
-    if (Number(match[2]) === 0) throw fail(file, node, keyPath, `factor 0 (Timeloop's "rest of the bound") is not supported`, 'explicit factors');
+    if (Number(match[2]) === 0 && !allowRest) throw fail(file, node, keyPath, `factor 0 (Timeloop's "rest of the bound") is only allowed in constraints`, 'explicit factors');
     return [dims[match[1]], Number(match[2])] as [string, number];
   });
 }
@@ -304,7 +304,6 @@ export function importTimeloop(inputs: readonly TimeloopInput[]): TimeloopImport
     throw fail(c.file, c.node, 'architecture', computeIndex < 0 ? 'no compute component (class mac, intmac, fpmac or compute)' : `components after the compute unit ${c.name} are not supported`, 'storage levels outermost first, then one compute level');
   }
   const storage = components.slice(0, -1);
-  const forced = bypassConstraints(found, storage.map((c) => c.name), tensorNames);
   const compute = components[computeIndex];
   const lines: string[] = [
     '# Imported from Timeloop inputs by `accsim import timeloop`:',
@@ -338,7 +337,6 @@ export function importTimeloop(inputs: readonly TimeloopInput[]): TimeloopImport
     const buffering = num(c.file, a, keyPath, 'multiple_buffering');
     if (buffering !== undefined) lines.push(`    multiple_buffering: ${buffering}`);
     lines.push(`    instances: ${c.instances}`, `    mesh_x: ${c.meshX ?? c.instances}`);
-    for (const key of ['keep', 'bypass'] as const) if (forced[c.name]?.[key].length) lines.push(`    ${key}: [${forced[c.name][key].join(', ')}]   # from the mapspace constraints`);
     lines.push('    energy:   # per vector access, from the ERT (Timeloop action-name fallbacks)');
     lines.push(`      read: ${pick(e, ['random_read', 'read'])} pJ`);
     lines.push(`      write: ${pick(e, ['random_fill', 'write'])} pJ`);
@@ -353,7 +351,7 @@ export function importTimeloop(inputs: readonly TimeloopInput[]): TimeloopImport
   lines.push('  energy:', `    mac: ${pick(computeEnergy, ['mac_random', 'mult_random', 'mac', 'mult', 'compute'])} pJ`, `    gated: ${pick(computeEnergy, ['mac_gated', 'mult_gated', 'compute_gated', 'mac', 'mult', 'compute'])} pJ`);
   const levelNames = storage.map((c) => c.name);
   if (!found.mapping) {
-    lines.push(...mapperSettings(found.mapper));
+    lines.push(...mapperSettings(found.mapper), ...constraintLines(found, levelNames, tensorNames, dimNames, problem.dims));
     return finish(lines, problem, operator, dimNames, tensorNames, computeBits);
   }
   lines.push('mapping:   # permutations outermost first (Timeloop lists them innermost first)');
@@ -361,37 +359,7 @@ export function importTimeloop(inputs: readonly TimeloopInput[]): TimeloopImport
   const mappingRoot = found.mapping.node;
   const directives = mappingRoot.kind === 'map' ? (get(mappingRoot, 'mapping') ?? mappingRoot) : mappingRoot;
   asSeq(mappingFile, directives, 'mapping', 'a list of directives {target, type, factors, permutation}').forEach((d, i) => {
-    const keyPath = `mapping[${i}]`;
-    const m = asMap(mappingFile, d, keyPath, '{target, type, factors, permutation}');
-    const target = String(scalar(get(m, 'target')) ?? '');
-    if (!levelNames.includes(target)) throw fail(mappingFile, get(m, 'target') ?? m, `${keyPath}.target`, `unknown storage level '${target}'`, levelNames.join(', '), didYouMean(target, levelNames));
-    const type = String(scalar(get(m, 'type')) ?? 'temporal');
-    const parts = [`target: ${target}`];
-    if (type === 'bypass' || type === 'datatype' || type === 'dataspace') {
-      for (const key of ['keep', 'bypass']) {
-        const node = get(m, key);
-        if (!node) continue;
-        const names = asSeq(mappingFile, node, `${keyPath}.${key}`, 'a list of data spaces').map((n) => {
-          const name = String(scalar(n));
-          if (!tensorNames[name]) throw fail(mappingFile, n, `${keyPath}.${key}`, `unknown data space '${name}'`, Object.keys(tensorNames).join(', '), didYouMean(name, Object.keys(tensorNames)));
-          return tensorNames[name];
-        });
-        parts.push(`${key}: [${names.join(', ')}]`);
-      }
-    } else if (type === 'temporal' || type === 'spatial') {
-      const factorsNode = get(m, 'factors');
-      const factors = factorsNode ? parseFactors(mappingFile, factorsNode, `${keyPath}.factors`, dimNames) : [];
-      const permutationNode = get(m, 'permutation');
-      const innermostFirst = permutationNode ? [...String(scalar(permutationNode) ?? '')].filter((ch) => ch.trim()) : problem.dims;
-      for (const ch of innermostFirst) if (!dimNames[ch]) throw fail(mappingFile, permutationNode, `${keyPath}.permutation`, `unknown dimension '${ch}'`, Object.keys(dimNames).join(', '));
-      const factorText = `"${factors.map(([dim, f]) => `${dim}${f}`).join(' ')}"`;
-      if (type === 'temporal') parts.push(`temporal: ${factorText}`, `permutation: [${[...innermostFirst].reverse().map((ch) => dimNames[ch]).join(', ')}]`);
-      else {
-        const split = num(mappingFile, m, keyPath, 'split') ?? innermostFirst.length;
-        parts.push(`spatial: ${factorText}`, `spatial_x: [${innermostFirst.slice(0, split).map((ch) => dimNames[ch]).join(', ')}]`);
-      }
-    } else throw fail(mappingFile, get(m, 'type'), `${keyPath}.type`, `unknown directive type '${type}'`, 'temporal, spatial or bypass');
-    lines.push(`  - { ${parts.join(', ')} }`);
+    lines.push(`  - { ${directive(mappingFile, d, `mapping[${i}]`, levelNames, tensorNames, dimNames, problem.dims, false).join(', ')} }`);
   });
   return finish(lines, problem, operator, dimNames, tensorNames, computeBits);
 }
@@ -411,9 +379,9 @@ function mapperSettings(located: Located | undefined): string[] {
   return ['mapper:   # no mapping given: accsim\'s mapper searches (timeloop-mapper\'s metrics → objective)', `  objective: ${objective}`];
 }
 
-/** Bypass directives of mapspace constraints → per-level keep/bypass lists (other constraint kinds are errors). */
-function bypassConstraints(found: Record<string, Located>, levels: string[], tensorNames: Record<string, string>): Record<string, { keep: string[]; bypass: string[] }> {
-  const out: Record<string, { keep: string[]; bypass: string[] }> = {};
+/** Mapspace constraints (temporal/spatial factors with 0 = the rest, permutations, bypass) → native `constraints:`. */
+function constraintLines(found: Record<string, Located>, levels: string[], tensorNames: Record<string, string>, dimNames: Record<string, string>, dims: string[]): string[] {
+  const out: string[] = [];
   for (const key of ['mapspace', 'mapspace_constraints', 'architecture_constraints', 'constraints']) {
     const located = found[key];
     if (!located) continue;
@@ -422,22 +390,48 @@ function bypassConstraints(found: Record<string, Located>, levels: string[], ten
     asSeq(located.file, list, key, 'a list of constraints {target, type, ...}').forEach((c, i) => {
       const m = asMap(located.file, c, `${key}[${i}]`, '{target, type, ...}');
       const type = String(scalar(get(m, 'type')) ?? '');
-      const target = String(scalar(get(m, 'target')) ?? '');
-      if (type !== 'bypass' && type !== 'datatype' && type !== 'dataspace') throw fail(located.file, get(m, 'type') ?? m, `${key}[${i}].type`, `'${type}' constraints are not supported by the import yet`, 'bypass (keep/bypass) constraints; the mapper searches factors and permutations freely');
-      if (!levels.includes(target)) throw fail(located.file, get(m, 'target') ?? m, `${key}[${i}].target`, `unknown storage level '${target}'`, levels.join(', '), didYouMean(target, levels));
-      const entry = (out[target] ??= { keep: [], bypass: [] });
-      for (const kind of ['keep', 'bypass'] as const) {
-        const node = get(m, kind);
-        if (!node) continue;
-        for (const n of asSeq(located.file, node, `${key}[${i}].${kind}`, 'a list of data spaces')) {
-          const name = String(scalar(n));
-          if (!tensorNames[name]) throw fail(located.file, n, `${key}[${i}].${kind}`, `unknown data space '${name}'`, Object.keys(tensorNames).join(', '), didYouMean(name, Object.keys(tensorNames)));
-          entry[kind].push(tensorNames[name]);
-        }
-      }
+      if (type === 'utilization' || type === 'max_overbooked_proportion') throw fail(located.file, get(m, 'type'), `${key}[${i}].type`, `'${type}' constraints are not supported by the import yet`, 'temporal, spatial and bypass constraints');
+      out.push(`  - { ${directive(located.file, c, `${key}[${i}]`, levels, tensorNames, dimNames, dims, true).join(', ')} }`);
     });
   }
-  return out;
+  return out.length ? ['constraints:   # fixed by the mapspace constraints (factor 0 = the rest of the bound; permutations fix the innermost loops)', ...out] : [];
+}
+
+/** One Timeloop mapping directive or constraint as the parts of a native mapping entry. */
+function directive(file: string, d: SpecNode, keyPath: string, levels: string[], tensorNames: Record<string, string>, dimNames: Record<string, string>, dims: string[], constraint: boolean): string[] {
+  const m = asMap(file, d, keyPath, '{target, type, factors, permutation}');
+  const target = String(scalar(get(m, 'target')) ?? '');
+  if (!levels.includes(target)) throw fail(file, get(m, 'target') ?? m, `${keyPath}.target`, `unknown storage level '${target}'`, levels.join(', '), didYouMean(target, levels));
+  const type = String(scalar(get(m, 'type')) ?? 'temporal');
+  const parts = [`target: ${target}`];
+  if (type === 'bypass' || type === 'datatype' || type === 'dataspace') {
+    for (const key of ['keep', 'bypass']) {
+      const node = get(m, key);
+      if (!node) continue;
+      const names = asSeq(file, node, `${keyPath}.${key}`, 'a list of data spaces').map((n) => {
+        const name = String(scalar(n));
+        if (!tensorNames[name]) throw fail(file, n, `${keyPath}.${key}`, `unknown data space '${name}'`, Object.keys(tensorNames).join(', '), didYouMean(name, Object.keys(tensorNames)));
+        return tensorNames[name];
+      });
+      parts.push(`${key}: [${names.join(', ')}]`);
+    }
+  } else if (type === 'temporal' || type === 'spatial') {
+    const factorsNode = get(m, 'factors');
+    const factors = factorsNode ? parseFactors(file, factorsNode, `${keyPath}.factors`, dimNames, constraint) : [];
+    const permutationNode = get(m, 'permutation');
+    const innermostFirst = permutationNode ? [...String(scalar(permutationNode) ?? '')].filter((ch) => ch.trim()) : constraint ? [] : dims;
+    for (const ch of innermostFirst) if (!dimNames[ch]) throw fail(file, permutationNode, `${keyPath}.permutation`, `unknown dimension '${ch}'`, Object.keys(dimNames).join(', '));
+    const factorText = `"${factors.map(([dim, f]) => `${dim}${f}`).join(' ')}"`;
+    if (type === 'temporal') {
+      parts.push(`temporal: ${factorText}`);
+      if (innermostFirst.length) parts.push(`permutation: [${[...innermostFirst].reverse().map((ch) => dimNames[ch]).join(', ')}]`);
+    } else {
+      const order = innermostFirst.length ? innermostFirst : dims;
+      const split = num(file, m, keyPath, 'split') ?? order.length;
+      parts.push(`spatial: ${factorText}`, `spatial_x: [${order.slice(0, split).map((ch) => dimNames[ch]).join(', ')}]`);
+    }
+  } else throw fail(file, get(m, 'type'), `${keyPath}.type`, `unknown directive type '${type}'`, 'temporal, spatial or bypass');
+  return parts;
 }
 
 function finish(lines: string[], problem: TlProblem, operator: Record<string, number | string>, dimNames: Record<string, string>, tensorNames: Record<string, string>, computeBits: number): TimeloopImport {

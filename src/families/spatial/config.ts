@@ -44,9 +44,12 @@ export interface SpatialConfig {
   mapper: MapperConfig;
   mapping?: MappingEntrySpec[];
   mappings: Record<string, MappingEntrySpec[]>;
+  /** Mapper constraints: entries like mapping entries whose factors (0 = the rest of the bound),
+   * permutation (innermost loops, outermost first) and keep/bypass are fixed. */
+  constraints: MappingEntrySpec[];
 }
 
-const TOP_KEYS = ['clock', 'storage', 'compute', 'mapper', 'mapping', 'mappings'];
+const TOP_KEYS = ['clock', 'storage', 'compute', 'mapper', 'mapping', 'mappings', 'constraints'];
 const CLOCK = SPATIAL_PARAMS.find((d) => d.key === 'clock')!;
 const emptyMap = (position: SourcePosition): MapNode => ({ kind: 'map', position, entries: new Map() });
 
@@ -99,6 +102,8 @@ export function resolveSpatialSpec(map: MapNode, context: ResolveContext, reserv
   section('mapper', MAPPER_PARAMS);
   const mapping = map.entries.get('mapping');
   if (mapping) values.mapping = JSON.stringify(resolveMapping(mapping.node, context, 'mapping', names));
+  const constraints = map.entries.get('constraints');
+  if (constraints) values.constraints = JSON.stringify(resolveMapping(constraints.node, context, 'constraints', names, true));
   const mappings = map.entries.get('mappings');
   if (mappings) {
     const byOperator = expectMap(mappings.node, context, 'mappings', 'a mapping of operator name: mapping list');
@@ -132,7 +137,7 @@ function resolveCapacity(node: SpecNode, context: ResolveContext, keyPath: strin
 
 const MAPPING_KEYS = ['target', 'temporal', 'permutation', 'spatial', 'spatial_x', 'spatial_y', 'keep', 'bypass'];
 
-function resolveMapping(node: SpecNode, context: ResolveContext, keyPath: string, levels: string[]): MappingEntrySpec[] {
+function resolveMapping(node: SpecNode, context: ResolveContext, keyPath: string, levels: string[], allowRest = false): MappingEntrySpec[] {
   if (node.kind !== 'seq') throw inputError({ file: context.file, position: node.position, keyPath, message: 'expected a list', expected: 'a list of entries {target, temporal, permutation, spatial, spatial_x, keep, bypass}' });
   return node.items.map((item, index) => {
     const path = `${keyPath}[${index}]`;
@@ -154,11 +159,11 @@ function resolveMapping(node: SpecNode, context: ResolveContext, keyPath: string
     };
     return {
       target,
-      temporal: factors(entry.entries.get('temporal')?.node, context, `${path}.temporal`),
+      temporal: factors(entry.entries.get('temporal')?.node, context, `${path}.temporal`, allowRest),
       permutation: list('permutation'),
-      spatial: factors(entry.entries.get('spatial')?.node, context, `${path}.spatial`),
+      spatial: factors(entry.entries.get('spatial')?.node, context, `${path}.spatial`, allowRest),
       spatialX: list('spatial_x'),
-      spatialY: factors(entry.entries.get('spatial_y')?.node, context, `${path}.spatial_y`),
+      spatialY: factors(entry.entries.get('spatial_y')?.node, context, `${path}.spatial_y`, allowRest),
       keep: list('keep'),
       bypass: list('bypass'),
       position: entry.position,
@@ -166,15 +171,15 @@ function resolveMapping(node: SpecNode, context: ResolveContext, keyPath: string
   });
 }
 
-/** `{M: 16, N: 4}` or `"M16 N4"` / `"M=16 N=4"`. */
-function factors(node: SpecNode | undefined, context: ResolveContext, keyPath: string): [string, number][] {
+/** `{M: 16, N: 4}` or `"M16 N4"` / `"M=16 N=4"`; in constraints 0 means "the rest of the bound". */
+function factors(node: SpecNode | undefined, context: ResolveContext, keyPath: string, allowRest = false): [string, number][] {
   if (!node) return [];
-  const decl: ParamDecl = { key: 'factor', type: 'integer', min: 1, description: 'loop factor' };
+  const decl: ParamDecl = { key: 'factor', type: 'integer', min: allowRest ? 0 : 1, description: 'loop factor' };
   if (node.kind === 'map') return [...node.entries].map(([dim, { node: child }]) => [dim, resolveParam(decl, child, context, `${keyPath}.${dim}`) as number]);
   if (node.kind === 'scalar' && typeof node.value === 'string') {
     return node.value.split(/[\s,]+/).filter(Boolean).map((token) => {
       const match = /^([A-Za-z_]\w*?)=?(\d+)$/.exec(token);
-      if (!match || Number(match[2]) < 1) throw inputError({ file: context.file, position: node.position, keyPath, message: `'${token}' is not a loop factor`, expected: 'dimension and factor, e.g. M16 or M=16' });
+      if (!match || Number(match[2]) < (allowRest ? 0 : 1)) throw inputError({ file: context.file, position: node.position, keyPath, message: `'${token}' is not a loop factor`, expected: 'dimension and factor, e.g. M16 or M=16' });
       return [match[1], Number(match[2])] as [string, number];
     });
   }
@@ -262,5 +267,6 @@ export function configureSpatial(arch: ArchSpec): SpatialConfig {
     },
     mapping: v.mapping === undefined ? undefined : (JSON.parse(String(v.mapping)) as MappingEntrySpec[]),
     mappings: v.mappings === undefined ? {} : (JSON.parse(String(v.mappings)) as Record<string, MappingEntrySpec[]>),
+    constraints: v.constraints === undefined ? [] : (JSON.parse(String(v.constraints)) as MappingEntrySpec[]),
   };
 }

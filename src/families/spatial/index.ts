@@ -10,7 +10,7 @@ import { inputError } from '../../spec/errors.js';
 import { SPATIAL_PARAMS, SPATIAL_STATS } from './params.js';
 import { configureSpatial, resolveSpatialSpec, type SpatialConfig } from './config.js';
 import { evaluate, mappingProblems, type Evaluation, type Mapping } from './model.js';
-import { defaultKeep, formatLoopNest, formatMappingYaml, mappingFromSpec } from './mapping.js';
+import { constraintsFromSpec, defaultKeep, formatLoopNest, formatMappingYaml, mappingFromSpec } from './mapping.js';
 import { searchMappings } from './mapper.js';
 import { problemOf, totalOperations, type Problem } from './problem.js';
 
@@ -40,7 +40,8 @@ export function runOperator(config: SpatialConfig, op: GemmOperator): SpatialRun
     if (!evaluation.valid) throw inputError({ file: config.file, position, keyPath, message: `operator '${op.name}': the mapping does not fit: ${evaluation.reason}` });
     return { problem, mapping, evaluation, evaluated: 0, valid: 0, source: 'user' };
   }
-  const found = searchMappings(hardware, problem, config.mapper, defaultKeep(hardware, problem));
+  const constraints = constraintsFromSpec(config.constraints, hardware, problem, config.file);
+  const found = searchMappings(hardware, problem, config.mapper, defaultKeep(hardware, problem), constraints);
   if (!found) throw inputError({ file: config.file, keyPath: 'mapper', message: `operator '${op.name}': the mapper found no mapping that fits the capacities and constraints` });
   return { problem, mapping: found.mapping, evaluation: found.evaluation, evaluated: found.evaluated, valid: found.valid, source: 'mapper' };
 }

@@ -24,6 +24,14 @@ interface Genome {
   keep: boolean[][];
 }
 
+/** What the user fixed: factors per level and slot (0 = the rest of the bound), the innermost loop
+ * order per level (outermost first), and keep/bypass choices. */
+export interface MapperConstraints {
+  fixed: { level: number; kind: 't' | 'x' | 'y'; dim: number; factor: number }[];
+  innerOrder: (number[] | undefined)[];
+  keep: (boolean | undefined)[][];
+}
+
 export interface MapperResult {
   mapping: Mapping;
   evaluation: Evaluation;
@@ -54,7 +62,7 @@ function primeFactors(n: number): number[] {
   return out;
 }
 
-export function searchMappings(hardware: Hardware, problem: Problem, config: MapperConfig, baseKeep: boolean[][]): MapperResult | undefined {
+export function searchMappings(hardware: Hardware, problem: Problem, config: MapperConfig, baseKeep: boolean[][], constraints?: MapperConstraints): MapperResult | undefined {
   const nLevels = hardware.levels.length;
   const nDims = problem.dims.length;
   const fan = fanouts(hardware);
@@ -66,9 +74,31 @@ export function searchMappings(hardware: Hardware, problem: Problem, config: Map
   }
   const primes: { dim: number; p: number }[] = [];
   problem.bounds.forEach((b, dim) => primeFactors(b).forEach((p) => primes.push({ dim, p })));
-  // Levels below the outermost may bypass any tensor they are allowed to keep.
+  // Pin the primes of fixed factors to their slot; a slot with a fixed factor of a dimension is
+  // closed to that dimension's other primes.
+  const pinned = new Int32Array(primes.length).fill(-1);
+  const closed = new Set<string>();
+  const slotOf = (level: number, kind: Slot['kind']) => slots.findIndex((s) => s.level === level && s.kind === kind);
+  const fixedEntries = [...(constraints?.fixed ?? [])].sort((a, b) => (a.factor === 0 ? 1 : 0) - (b.factor === 0 ? 1 : 0));
+  for (const fixed of fixedEntries) {
+    const slot = slotOf(fixed.level, fixed.kind);
+    closed.add(`${slot}:${fixed.dim}`);
+    if (fixed.factor === 0) {
+      primes.forEach((p, k) => { if (p.dim === fixed.dim && pinned[k] < 0) pinned[k] = slot; });
+      continue;
+    }
+    for (const p of primeFactors(fixed.factor)) {
+      const k = primes.findIndex((q, index) => q.dim === fixed.dim && q.p === p && pinned[index] < 0);
+      pinned[k] = slot;
+    }
+  }
+  const allowed = primes.map((p, k) => (pinned[k] >= 0 ? [pinned[k]] : slots.map((_, s) => s).filter((s) => !closed.has(`${s}:${p.dim}`))));
+  const free = primes.map((_, k) => k).filter((k) => pinned[k] < 0);
+  baseKeep = baseKeep.map((row, i) => row.map((k, t) => constraints?.keep[i][t] ?? k));
+  // Levels below the outermost may bypass any tensor they are allowed to keep, unless fixed.
   const flippable: [number, number][] = [];
-  for (let i = 1; i < nLevels; i++) for (let t = 0; t < problem.tensors.length; t++) if (baseKeep[i][t]) flippable.push([i, t]);
+  for (let i = 1; i < nLevels; i++) for (let t = 0; t < problem.tensors.length; t++) if (baseKeep[i][t] && constraints?.keep[i][t] === undefined) flippable.push([i, t]);
+  const innerOrder = constraints?.innerOrder ?? hardware.levels.map(() => undefined);
   const minUsed = config.minUtilization * hardware.compute.instances;
 
   let evaluated = 0;
@@ -111,7 +141,9 @@ export function searchMappings(hardware: Hardware, problem: Problem, config: Map
     for (let s = 0; s < slots.length; s++) {
       const slot = slots[s];
       if (slot.kind === 't') {
-        for (const d of g.perm[slot.level]) if (factor[s * nDims + d] > 1) push(d, factor[s * nDims + d], slot.level, undefined);
+        const inner = innerOrder[slot.level];
+        for (const d of g.perm[slot.level]) if (factor[s * nDims + d] > 1 && !inner?.includes(d)) push(d, factor[s * nDims + d], slot.level, undefined);
+        if (inner) for (const d of inner) if (factor[s * nDims + d] > 1) push(d, factor[s * nDims + d], slot.level, undefined);
       } else {
         for (let d = 0; d < nDims; d++) {
           const f = factor[s * nDims + d];
@@ -142,14 +174,15 @@ export function searchMappings(hardware: Hardware, problem: Problem, config: Map
 
   const identity = () => Array.from({ length: nDims }, (_, d) => d);
   const spaceSize = (() => {
-    let size = Math.pow(slots.length, primes.length) * Math.pow(2, flippable.length);
+    let size = Math.pow(2, flippable.length);
+    for (const k of free) size *= allowed[k].length;
     for (let i = 0; i < nLevels; i++) size *= factorial(nDims);
     return size;
   })();
   const search = config.search === 'auto' ? (spaceSize <= config.evaluations ? 'exhaustive' : 'local') : config.search;
 
   if (search === 'exhaustive') {
-    const g: Genome = { assign: new Int32Array(primes.length), perm: hardware.levels.map(identity), keep: baseKeep.map((r) => [...r]) };
+    const g: Genome = { assign: Int32Array.from(pinned, (s) => Math.max(0, s)), perm: hardware.levels.map(identity), keep: baseKeep.map((r) => [...r]) };
     const perms = permutations(nDims);
     const walkKeep = (k: number): void => {
       if (k === flippable.length) { walkPerm(0); return; }
@@ -161,15 +194,15 @@ export function searchMappings(hardware: Hardware, problem: Problem, config: Map
       if (level === nLevels) { score(g); return; }
       for (const p of perms) { g.perm[level] = p; walkPerm(level + 1); }
     };
-    const walkAssign = (k: number): void => {
-      if (k === primes.length) { walkKeep(0); return; }
-      for (let s = 0; s < slots.length; s++) { g.assign[k] = s; walkAssign(k + 1); }
+    const walkAssign = (index: number): void => {
+      if (index === free.length) { walkKeep(0); return; }
+      for (const s of allowed[free[index]]) { g.assign[free[index]] = s; walkAssign(index + 1); }
     };
     walkAssign(0);
   } else {
     const rng = new Rng(config.seed);
     const random = (): Genome => ({
-      assign: Int32Array.from(primes, () => rng.nextInt(slots.length)),
+      assign: Int32Array.from(primes, (_, k) => allowed[k][rng.nextInt(allowed[k].length)]),
       perm: hardware.levels.map(() => shuffle(identity(), rng)),
       keep: baseKeep.map((row, i) => row.map((k) => (i === 0 ? true : k && rng.nextInt(2) === 0))),
     });
@@ -181,7 +214,7 @@ export function searchMappings(hardware: Hardware, problem: Problem, config: Map
       let currentScore = Math.log(score(current));
       for (let step = 1; step < restartSteps && evaluated < config.evaluations; step++) {
         const temperature = 0.5 * Math.pow(0.02, step / restartSteps);
-        const undo = mutate(current, rng, slots.length, nDims, flippable);
+        const undo = mutate(current, rng, allowed, free, nDims, flippable);
         const value = Math.log(score(current));
         if (value <= currentScore || rng.nextFloat() < Math.exp((currentScore - value) / temperature)) currentScore = value;
         else undo();
@@ -200,12 +233,12 @@ function clone(g: Genome): Genome {
 }
 
 /** Changes the genome in place (one prime factor moved, two loops swapped or one bypass flipped); returns the undo. */
-function mutate(g: Genome, rng: Rng, nSlots: number, nDims: number, flippable: [number, number][]): () => void {
+function mutate(g: Genome, rng: Rng, allowed: number[][], free: number[], nDims: number, flippable: [number, number][]): () => void {
   const move = rng.nextInt(flippable.length ? 3 : 2);
-  if (move === 0 && g.assign.length) {
-    const k = rng.nextInt(g.assign.length);
+  if (move === 0 && free.length) {
+    const k = free[rng.nextInt(free.length)];
     const old = g.assign[k];
-    g.assign[k] = rng.nextInt(nSlots);
+    g.assign[k] = allowed[k][rng.nextInt(allowed[k].length)];
     return () => { g.assign[k] = old; };
   }
   if (move === 1 && nDims > 1) {

@@ -5,6 +5,7 @@
 import { didYouMean, inputError } from '../../spec/errors.js';
 import type { MappingEntrySpec } from './config.js';
 import { fanouts, type Hardware, type Loop, type Mapping } from './model.js';
+import type { MapperConstraints } from './mapper.js';
 import type { Problem } from './problem.js';
 
 /** Default keep sets: what each level allows, minus its forced bypasses; level 0 keeps all. */
@@ -57,6 +58,43 @@ export function mappingFromSpec(entries: readonly MappingEntrySpec[], hardware: 
     loops.push(...spatial.filter((l) => l.factor > 1));
   });
   return { loops, keep };
+}
+
+/** Mapper constraints from constraint entries, checked against the problem (positions in errors). */
+export function constraintsFromSpec(entries: readonly MappingEntrySpec[], hardware: Hardware, problem: Problem, file: string): MapperConstraints {
+  const fan = fanouts(hardware);
+  const constraints: MapperConstraints = { fixed: [], innerOrder: hardware.levels.map(() => undefined), keep: hardware.levels.map(() => problem.tensors.map(() => undefined)) };
+  const fixedProduct = problem.bounds.map(() => 1);
+  for (const entry of entries) {
+    const i = hardware.levels.findIndex((l) => l.name === entry.target);
+    const fail = (message: string, expected?: string, hint?: string) => inputError({ file, position: entry.position, keyPath: 'constraints', message, expected, hint });
+    const dimIndex = (name: string): number => {
+      const d = problem.dims.indexOf(name);
+      if (d < 0) throw fail(`the operator has no dimension '${name}' (constraint on ${entry.target})`, `one of ${problem.dims.join(', ')}`, didYouMean(name, problem.dims));
+      return d;
+    };
+    const fix = (name: string, factor: number, kind: 't' | 'x' | 'y') => {
+      const d = dimIndex(name);
+      if (kind !== 't' && (kind === 'x' ? fan[i].x : fan[i].y) <= 1) throw fail(`${entry.target} has no ${kind.toUpperCase()} fan-out for a spatial factor of ${name}`);
+      if (factor > 0) {
+        fixedProduct[d] *= factor;
+        if (problem.bounds[d] % fixedProduct[d] !== 0) throw fail(`fixed factors of ${name} multiply to ${fixedProduct[d]}, which does not divide the bound ${problem.bounds[d]}`);
+      }
+      constraints.fixed.push({ level: i, kind, dim: d, factor });
+    };
+    for (const [name, f] of entry.temporal) fix(name, f, 't');
+    for (const [name, f] of entry.spatial) fix(name, f, entry.spatialX && !entry.spatialX.includes(name) ? 'y' : 'x');
+    for (const [name, f] of entry.spatialY) fix(name, f, 'y');
+    if (entry.permutation) constraints.innerOrder[i] = entry.permutation.map(dimIndex);
+    for (const [list, value] of [[entry.keep, true], [entry.bypass, false]] as const) {
+      for (const name of list ?? []) {
+        const t = problem.tensors.findIndex((tensor) => tensor.name === name);
+        if (i === 0 && !value) throw fail(`the outermost level ${entry.target} cannot bypass ${name}`);
+        constraints.keep[i][t] = value;
+      }
+    }
+  }
+  return constraints;
 }
 
 /** The mapping as an indented loop nest, one block per storage level with the tiles it keeps. */

@@ -68,6 +68,7 @@ export const SPATIAL_PARAMS: readonly ParamDecl[] = [
   ...MAPPER_PARAMS.map((decl) => ({ ...decl, key: `mapper.${decl.key}` })),
   { key: 'mapping[].target', type: 'string', description: 'Storage level a mapping entry applies to. Entries: temporal (dim: factor map or "M16 N4"), permutation (dims outermost first, e.g. "MNK"), spatial (factors fanned out to the level below), spatial_x (dims of spatial placed on X; the rest on Y), spatial_y (factors placed on Y explicitly), keep/bypass (lists). Applies to every operator unless given under mappings.<operator name>.' },
   { key: 'mappings.<operator>[]', type: 'string', description: 'A mapping (same entries as mapping[]) for the operator with that name.' },
+  { key: 'constraints[].target', type: 'string', description: 'Mapper constraints, entries like mapping[]: the factors given are fixed at that level (0 = the rest of the bound; other dimensions stay free there), a permutation fixes the innermost loops (outermost first), keep/bypass are fixed.' },
 ];
 
 export const SPATIAL_STATS: readonly StatDecl[] = [

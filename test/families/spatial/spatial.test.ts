@@ -103,6 +103,17 @@ describe('spatial family', () => {
     expect(b.notes).toEqual(a.notes);
   });
 
+  it('honours mapper constraints: fixed factors (0 = the rest), innermost loop order, keep/bypass', () => {
+    const constrained = withMapping('mapper: { objective: edp, evaluations: 20000 }\nconstraints:\n  - { target: GLB, spatial: "M4 N4", spatial_x: [M], bypass: [output] }\n  - { target: RegFile, temporal: K0, keep: [output], bypass: [input, weight] }\n');
+    const op = run(constrained);
+    const nest = op.notes.find((n) => n.startsWith('mapping: '))!;
+    // All of K sits in the RegFile (other dimensions stay free there), innermost.
+    expect(nest).toMatch(/target: RegFile, temporal: "[^"]*K64", permutation: \[[^\]]*K\], keep: \[output\], bypass: \[input, weight\]/);
+    expect(nest.split('target: RegFile')[0]).not.toMatch(/K\d/);
+    expect(nest).toMatch(/target: GLB, .*spatial: "M4", spatial_x: \[M\], spatial_y: "N4", keep: \[input, weight\], bypass: \[output\]/);
+    expect(errorOf(() => run(constrained.replace('temporal: K0', 'temporal: K48')))).toMatch(/fixed factors of K multiply to 48, which does not divide the bound 64/);
+  });
+
   it('exhaustive search finds the best mapping of a small space', () => {
     const arch = 'family: spatial\nstorage:\n  - { name: DRAM, energy: { read: 100 pJ, write: 100 pJ, update: 100 pJ } }\n  - { name: Buf, capacity: 6, energy: { read: 1 pJ, write: 1 pJ, update: 1 pJ } }\ncompute: { energy: { mac: 1 pJ } }\nmapper: { objective: energy, search: exhaustive }\n';
     const best = run(arch, gemm(4, 2, 2));
@@ -139,6 +150,20 @@ describe('Timeloop import errors', () => {
     // One MAC: cycles are the MACs; every word of every tensor crosses DRAM at least once.
     expect(op.cycles).toBe(op.macs.dense);
     expect(op.stats['DRAM.input.reads']).toBeGreaterThanOrEqual(13 * 13 * 4);
+  });
+
+  it('turns mapspace constraints into mapper constraints', () => {
+    const case02 = ['02-gemm64-4x4pe/arch.yaml', '02-gemm64-4x4pe/problem.yaml'].map((f) => ({ file: f, text: readFileSync(join(dir, f), 'utf8') }));
+    const constraints = { file: 'constraints.yaml', text: readFileSync(join(ROOT, 'test', 'families', 'spatial', 'timeloop-constraints.yaml'), 'utf8') };
+    const imported = importTimeloop([...case02, constraints, files[3]]);
+    expect(imported.archYaml).toContain('  - { target: RegFile, temporal: "K0", permutation: [K] }');
+    expect(imported.archYaml).toContain('  - { target: GLB, spatial: "M4 N4 K1", spatial_x: [M] }');
+    const op = simulate(loadArchText(imported.archYaml, 'a.yaml'), loadWorkloadText(imported.workloadYaml, 'w.yaml')).operators[0];
+    const mapping = op.notes.find((n) => n.startsWith('mapping: '))!;
+    expect(mapping).toMatch(/spatial: "M4", spatial_x: \[M\], spatial_y: "N4", keep: \[input, weight\], bypass: \[output\]/);
+    expect(mapping).toMatch(/target: RegFile, temporal: "[^"]*K64", .*keep: \[output\], bypass: \[input, weight\]/);
+    // The hand-written output-stationary mapping is in this space: the search does at least as well.
+    expect(op.energy.totalJ * op.cycles).toBeLessThanOrEqual(1460224e-12 * 16384 * (1 + 1e-12));
   });
 
   it('positions unsupported sections and unknown names', () => {

@@ -24,6 +24,7 @@ import { benchSparsity } from './sparsity.js';
 import { benchScratchpadRows } from './scratchpad.js';
 import { benchSweeps } from './sweep.js';
 import { benchCli } from './cli.js';
+import { benchSpatial } from './spatial.js';
 
 const SECTIONS: BenchSection[] = [
   { title: 'Systolic family, one layer', run: benchSystolicLayers },
@@ -31,6 +32,7 @@ const SECTIONS: BenchSection[] = [
   { title: 'Sparsity library', run: benchSparsity },
   { title: 'Scratchpad family (PIUMA preset), SpGEMM A·A of R-MAT matrices', run: benchScratchpadRows },
   { title: 'Sweeps (worker threads, JSONL streamed to a temp dir)', run: benchSweeps },
+  { title: 'Spatial family mapper (Timeloop case 02 hardware and problem)', run: benchSpatial },
   { title: 'CLI start-up', run: benchCli },
 ];
 

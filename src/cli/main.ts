@@ -15,6 +15,7 @@ import { OUTPUT_FORMATS, render, type OutputFormat } from '../report/reporters.j
 import { engineering } from '../report/units.js';
 import type { CompareFormat } from '../report/compare-report.js';
 import type { CompareRow } from '../core/compare.js';
+import { importTimeloopCommand, loadTimeloopRun } from './timeloop-command.js';
 
 // Start-up time matters for one-layer runs (a process used to spend ~0.1 s importing ~100
 // modules): code that only some commands need (reports and charts, sweeps, compare, validation,
@@ -33,8 +34,9 @@ function parseSeed(value: string): number {
 
 interface RunFlags {
   report?: string;
-  arch: string;
-  workload: string;
+  arch?: string;
+  workload?: string;
+  timeloop?: string[];
   format: OutputFormat;
   out?: string;
   seed: number;
@@ -64,8 +66,8 @@ function emit(content: string, out: string | undefined, quiet: boolean | undefin
 
 async function runCommand(flags: RunFlags): Promise<void> {
   const started = performance.now();
-  const arch = loadArchFile(resolvePresetPath(flags.arch, 'arch'));
-  const workload = loadWorkloadFile(resolvePresetPath(flags.workload, 'workloads'));
+  if (!flags.timeloop && (!flags.arch || !flags.workload)) throw inputError({ file: '<command line>', keyPath: 'run', message: `missing required option ${flags.arch ? '--workload' : '--arch'}`, expected: '--arch FILE --workload FILE, or --timeloop FILE…' });
+  const { arch, workload } = flags.timeloop ? loadTimeloopRun(flags.timeloop) : { arch: loadArchFile(resolvePresetPath(flags.arch!, 'arch')), workload: loadWorkloadFile(resolvePresetPath(flags.workload!, 'workloads')) };
   checkSupported(arch, workload);
   const result = simulate(arch, workload, { engine: flags.engine, convention: flags.convention, seed: flags.seed, sparsityMode: flags.sparsityMode, ...(flags.allowSpill ? { allowSpill: true } : {}) });
   emit(render(result, flags.format), flags.out, flags.quiet);
@@ -209,10 +211,12 @@ function describeCommand(target: string): void {
   if (arch.description) lines.push(arch.description);
   if (arch.sources.length) lines.push('', 'Sources:', ...arch.sources.map((s) => `  - ${s}`));
   lines.push('', 'Resolved parameters:');
-  for (const decl of family.params) {
-    const value = arch.values[decl.key];
-    const shown = decl.type === 'quantity' && decl.dimension === 'bytes' ? binaryBytes(value as number) : decl.type === 'quantity' && SI_UNIT[decl.dimension] ? engineering(value as number, SI_UNIT[decl.dimension], 4) : String(value);
-    lines.push(`  ${decl.key.padEnd(34)} ${shown}`);
+  // Structured families (spatial) store values per level, e.g. storage[GLB].capacity for the declared storage[].capacity.
+  const entries = family.resolveSpec ? Object.keys(arch.values).map((key) => ({ key, decl: family.params.find((d) => d.key === key.replace(/\[[^\]]*\]/, '[]')) })) : family.params.map((decl) => ({ key: decl.key, decl }));
+  for (const { key, decl } of entries) {
+    const value = arch.values[key];
+    const shown = decl?.type === 'quantity' && decl.dimension === 'bytes' ? binaryBytes(value as number) : decl?.type === 'quantity' && SI_UNIT[decl.dimension] ? engineering(value as number, SI_UNIT[decl.dimension], 4) : String(value);
+    lines.push(`  ${key.padEnd(34)} ${shown}`);
   }
   lines.push('', `Energy table: ${arch.energy.table}${Object.keys(arch.energy.overrides).length ? ` with overrides ${Object.keys(arch.energy.overrides).join(', ')}` : ''}`);
   process.stdout.write(lines.join('\n') + '\n');
@@ -272,13 +276,14 @@ export async function buildProgram(commandName?: string): Promise<Command> {
   program
     .command('run')
     .description('Simulate a workload on an architecture and print per-operator and total results')
-    .requiredOption('-a, --arch <file>', 'architecture file (YAML/JSON, or a SCALE-Sim .cfg) or bundled preset name')
-    .requiredOption('-w, --workload <file>', 'workload file (YAML/JSON, or a SCALE-Sim topology .csv) or bundled name')
+    .option('-a, --arch <file>', 'architecture file (YAML/JSON, or a SCALE-Sim .cfg) or bundled preset name')
+    .option('-w, --workload <file>', 'workload file (YAML/JSON, or a SCALE-Sim topology .csv) or bundled name')
+    .option('--timeloop <files...>', 'Timeloop inputs (architecture, problem, mapping, ERT; any order) instead of --arch/--workload')
     .addOption(new Option('-f, --format <format>', 'output format').choices(OUTPUT_FORMATS as string[]).default('table'))
     .option('-o, --out <file>', 'write the output to a file (atomically) instead of stdout')
     .option('--seed <n>', 'seed for sparsity patterns and synthetic matrices', parseSeed, 1)
     .addOption(new Option('--engine <engine>', 'event-driven pipeline or analytical bound').choices(['event', 'analytical']).default('event'))
-    .addOption(new Option('--convention <convention>', "counting convention: accsim's own or SCALE-Sim v2's").choices(['accsim', 'scalesim']).default('accsim'))
+    .addOption(new Option('--convention <convention>', "counting convention: accsim's own or SCALE-Sim v2's").choices(['accsim', 'scalesim', 'timeloop']).default('accsim'))
     .addOption(new Option('--sparsity-mode <mode>', 'statistical (fast) or concrete (generated masks)').choices(['statistical', 'concrete']).default('statistical'))
     .option('--report <dir>', 'also write an HTML/Markdown/CSV/PNG report to this folder')
     .option('--allow-spill', 'LLM workloads that exceed device memory: stream the excess from the host instead of refusing')
@@ -337,6 +342,12 @@ export async function buildProgram(commandName?: string): Promise<Command> {
     .option('-d, --out-dir <dir>', 'where to write the YAML files', '.')
     .option('-q, --quiet', 'no log lines')
     .action(importScaleSim);
+  importCommand
+    .command('timeloop <files...>')
+    .description('Convert Timeloop inputs (architecture, problem, mapping, ERT; v0.3/v0.4; any order) to spatial-family YAML')
+    .option('-d, --out-dir <dir>', 'where to write the YAML files', '.')
+    .option('-q, --quiet', 'no log lines')
+    .action(importTimeloopCommand);
 
   const known = program.commands.some((command) => command.name() === commandName) || LAZY_GROUPS.some((group) => group.commands.includes(commandName!));
   for (const group of LAZY_GROUPS) {

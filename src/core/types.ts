@@ -154,7 +154,7 @@ export interface ArchSpec {
 }
 
 export type EngineKind = 'event' | 'analytical';
-export type Convention = 'accsim' | 'scalesim';
+export type Convention = 'accsim' | 'scalesim' | 'timeloop';
 
 export interface SimulateOptions {
   engine: EngineKind;

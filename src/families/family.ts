@@ -5,6 +5,8 @@ import type { ParamDecl, StatDecl } from '../spec/params.js';
 import type { ArchSpec, Datatype, LevelTraffic, Operator, SimulateOptions } from '../core/types.js';
 import type { EnergyTable } from '../core/energy-tables.js';
 import type { MaskCache } from '../core/operand-sparsity.js';
+import type { MapNode, ResolveContext } from '../spec/resolve.js';
+import type { ParamValue } from '../spec/params.js';
 
 /** An energy-account line before pricing: the family says what happened and what it costs. */
 export interface ActionCount {
@@ -52,6 +54,9 @@ export interface Family<Config = unknown> {
   /** Operator kinds this family can simulate. */
   operatorKinds: readonly Operator['kind'][];
   /** Cross-field checks and conversion to the family's typed configuration. Throws InputError. */
+  /** Families with structured files (lists of levels, mappings) resolve the whole file themselves;
+   * `reserved` are the top-level keys the loader handles. Default: the flat `params` declarations. */
+  resolveSpec?(map: MapNode, context: ResolveContext, reserved: readonly string[]): Record<string, ParamValue>;
   configure(arch: ArchSpec): Config;
   clockHz(config: Config): number;
   peakMacsPerCycle(config: Config): number;

@@ -5,8 +5,9 @@ import { systolicFamily } from './systolic/index.js';
 import { tensorCoreFamily } from './tensor-core/index.js';
 import { dspChainFamily } from './dsp-chain/index.js';
 import { scratchpadFamily } from './scratchpad/index.js';
+import { spatialFamily } from './spatial/index.js';
 
-export const FAMILIES: readonly Family<any>[] = [systolicFamily, tensorCoreFamily, dspChainFamily, scratchpadFamily]; // eslint-disable-line @typescript-eslint/no-explicit-any
+export const FAMILIES: readonly Family<any>[] = [systolicFamily, tensorCoreFamily, dspChainFamily, scratchpadFamily, spatialFamily]; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export function findFamily(id: string): Family<unknown> | undefined {
   return FAMILIES.find((family) => family.id === id);

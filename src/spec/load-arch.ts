@@ -44,7 +44,7 @@ export function archFromTree(root: SpecNode, file: string): ArchSpec {
   const parametersEntry = map.entries.get('parameters');
   if (parametersEntry) resolveNamedParameters(parametersEntry.node, context);
 
-  const values = resolveDeclared(map, family.params, context, '', [...ARCH_RESERVED]);
+  const values = family.resolveSpec ? family.resolveSpec(map, context, ARCH_RESERVED) : resolveDeclared(map, family.params, context, '', [...ARCH_RESERVED]);
   const energy = resolveEnergy(map.entries.get('energy')?.node, context);
   const spec: ArchSpec = {
     family: family.id,

@@ -64,7 +64,7 @@ export interface SweepRun {
   shard?: { index: number; count: number };
   /** Fingerprint (16 hex) of everything that decides the point list and each point (not the shard). */
   runId?: string;
-  convention?: 'accsim' | 'scalesim';
+  convention?: 'accsim' | 'scalesim' | 'timeloop';
   sparsityMode?: 'statistical' | 'concrete';
   /** Sampled points (design points × workloads) dropped by constraints; never written. */
   skippedByConstraints?: number;

@@ -47,8 +47,8 @@ describe('accsim run', () => {
     const dir = scratch();
     const first = join(dir, 'a.json');
     const second = join(dir, 'b.json');
-    expect(accsim(['run', '-a', 'eyeriss-like', '-w', 'mobilenet-v1', '-f', 'json', '-o', first, '-q']).code).toBe(0);
-    expect(accsim(['run', '-a', 'eyeriss-like', '-w', 'mobilenet-v1', '-f', 'json', '-o', second, '-q']).code).toBe(0);
+    expect(accsim(['run', '-a', 'eyeriss-like', '-w', 'alexnet-conv-b4', '-f', 'json', '-o', first, '-q']).code).toBe(0);
+    expect(accsim(['run', '-a', 'eyeriss-like', '-w', 'alexnet-conv-b4', '-f', 'json', '-o', second, '-q']).code).toBe(0);
     expect(readFileSync(first, 'utf8')).toBe(readFileSync(second, 'utf8'));
     expect(readdirSync(dir).sort()).toEqual(['a.json', 'b.json']);
   });

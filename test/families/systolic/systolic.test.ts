@@ -96,7 +96,7 @@ describe('systolic family', () => {
     expect(event).toBeGreaterThanOrEqual(analytical);
     expect(event / analytical).toBeLessThan(1.01);
     for (const name of ['resnet18.yaml', 'mobilenet-v1.yaml', 'bert-base.yaml', 'llama2-7b-decode-b16.yaml']) {
-      for (const preset of ['tpu-v1.yaml', 'eyeriss-like.yaml', 'edge-128.yaml']) {
+      for (const preset of ['tpu-v1.yaml', 'edge-128.yaml']) {
         const a = loadArch(preset);
         const w = loadWorkload(name);
         const event = simulate(a, w, { engine: 'event' });

@@ -21,7 +21,7 @@ import { scaleSimConfigToYaml, scaleSimTopologyToYaml } from '../io/scalesim.js'
 import { engineering } from '../report/units.js';
 import { compare } from '../core/compare.js';
 import { renderCompare, type CompareFormat } from '../report/compare-report.js';
-import { parseFormatName } from '../sparsity/index.js';
+import { checkCompareFormat, complement } from './compare-flags.js';
 
 const VERSION = '0.1.0';
 
@@ -106,9 +106,9 @@ async function compareCommand(flags: CompareFlags): Promise<void> {
   const workload = loadWorkloadFile(resolvePresetPath(flags.workload, 'workloads'));
   for (const arch of archs) checkSupported(arch, workload);
   const formats = flags.formats.split(',').map((f) => f.trim()).filter(Boolean);
-  formats.forEach((f, i) => parseFormatName(f, '<command line>', `--formats[${i}]`));
+  formats.forEach((f, i) => checkCompareFormat(f, i));
   if (flags.density && flags.sparsity) throw inputError({ file: '<command line>', keyPath: '--density', message: 'give either --density or --sparsity, not both' });
-  const density = flags.density ? fractionFlag(flags.density, '--density') : flags.sparsity ? 1 - fractionFlag(flags.sparsity, '--sparsity') : 0.2;
+  const density = flags.density ? fractionFlag(flags.density, '--density') : flags.sparsity ? complement(fractionFlag(flags.sparsity, '--sparsity')) : 0.2;
   const blockSize = Number(flags.blockSize);
   if (!Number.isInteger(blockSize) || blockSize < 1) throw inputError({ file: '<command line>', keyPath: '--block-size', message: `'${flags.blockSize}' is not a positive whole number` });
   const rows = compare({

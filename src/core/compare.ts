@@ -8,6 +8,7 @@ import { simulate } from './simulate.js';
 import { isGemmLike, type ArchSpec, type GemmOperator, type OperandSparsity, type Result, type SimulateOptions, type Workload } from './types.js';
 import { parseFormatName } from '../sparsity/index.js';
 import type { MaskCache } from './operand-sparsity.js';
+import { fraction } from '../report/units.js';
 
 export interface CompareRequest {
   archs: ArchSpec[];
@@ -105,8 +106,8 @@ export function compare(request: CompareRequest): CompareRow[] {
 
 function describePattern(pattern: OperandSparsity['pattern']): string {
   if (pattern.kind === 'nm') return `${pattern.n}:${pattern.m} along K`;
-  if (pattern.kind === 'block') return `${pattern.bh}×${pattern.bw} blocks at density ${pattern.density}`;
-  return `unstructured at density ${pattern.density}`;
+  if (pattern.kind === 'block') return `${pattern.bh}×${pattern.bw} blocks at density ${fraction(pattern.density as number)}`;
+  return `unstructured at density ${fraction(pattern.density as number)}`;
 }
 
 function patternDensity(pattern: OperandSparsity['pattern'], fallback: number): number {

@@ -17,7 +17,7 @@ import { SWEEP_POINT_SCHEMA, SWEEP_RUN_SCHEMA, type SweepPoint, type SweepRun } 
 import { inputError } from '../spec/errors.js';
 import { displayName, writeFileAtomic } from '../io/files.js';
 import { renderCsv } from './reporters.js';
-import { cycles, engineering, joules, percent, pJ, ratio, seconds } from './units.js';
+import { count, cycles, engineering, joules, macs, percent, pJ, ratio, seconds } from './units.js';
 import type { ChartSpec } from './charts/spec.js';
 import { slug } from './charts/spec.js';
 import { memoryLevels, rooflineChart, rooflineData, type MacKind } from './charts/roofline.js';
@@ -261,7 +261,7 @@ function summaryTable(items: Array<ResultInput & { label: string }>, ids: Ids): 
     cycles(r.total.cycles),
     seconds(r.total.seconds),
     joules(r.total.energy.totalJ),
-    pJ(r.total.pJPerMac.dense),
+    pJ(r.total.pJPerMac.dense, r.total.macs.dense),
     percent(r.total.utilization),
     r.total.bottleneck,
     ...(withSpeedup ? [speedupOf(r) === null ? 'n/a (other workload)' : ratio(speedupOf(r)!)] : []),
@@ -281,9 +281,9 @@ function operatorTable(sectionId: string, label: string, result: Result, ids: Id
     x.cycles > 0 ? percent(x.stallCycles / x.cycles) : '–',
     seconds(x.seconds),
     percent(x.utilization),
-    engineering(x.macs.dense, 'MAC'),
+    macs(x.macs.dense),
     joules(x.energy.totalJ),
-    pJ(x.pJPerMac.dense),
+    pJ(x.pJPerMac.dense, x.macs.dense),
     x.bottleneck,
   ];
   const rows = [...result.operators.map((op) => row(operatorLabel(op), op)), row('TOTAL', result.total)];
@@ -295,9 +295,9 @@ function resultSection(item: ResultInput & { label: string }, ids: Ids, options:
   const id = ids.take(item.label.replace(/\s*\([^)]*\)/g, ''));
   const t = r.total;
   const paragraphs = [
-    `${r.arch.name} (${r.arch.family}, ${engineering(r.arch.clockHz, 'Hz')}, ${r.arch.peakMacsPerCycle} MAC/cycle; ${r.arch.file}, hash ${r.arch.hash}) running ${r.workload.name} (${r.workload.file}, hash ${r.workload.hash}).`,
+    `${r.arch.name} (${r.arch.family}, ${engineering(r.arch.clockHz, 'Hz')}, ${count(r.arch.peakMacsPerCycle, 'MAC/cycle')}; ${r.arch.file}, hash ${r.arch.hash}) running ${r.workload.name} (${r.workload.file}, hash ${r.workload.hash}).`,
     `Engine ${r.options.engine}, convention ${r.options.convention}, sparsity model ${r.options.sparsityMode}, seed ${r.options.seed}.`,
-    `Total ${cycles(t.cycles)} = ${seconds(t.seconds)} (${percent(t.cycles > 0 ? t.stallCycles / t.cycles : 0)} stalled), ${engineering(t.macs.dense, 'MAC')} dense-equivalent, ${joules(t.energy.totalJ)}, ${pJ(t.pJPerMac.dense)} per dense-equivalent MAC (${pJ(t.pJPerMac.effectual)} per effectual MAC), utilisation ${percent(t.utilization)}; the bottleneck over most cycles is ${t.bottleneck}.`,
+    `Total ${cycles(t.cycles)} = ${seconds(t.seconds)} (${percent(t.cycles > 0 ? t.stallCycles / t.cycles : 0)} stalled), ${macs(t.macs.dense)} dense-equivalent, ${joules(t.energy.totalJ)}, ${pJ(t.pJPerMac.dense, t.macs.dense)} per dense-equivalent MAC (${pJ(t.pJPerMac.effectual, t.macs.effectual)} per effectual MAC), utilisation ${percent(t.utilization)}; the bottleneck over most cycles is ${t.bottleneck}.`,
   ];
   const charts: ChartSpec[] = [layerTimeChart(r, ids.take(`${id} time`)), cycleBreakdownChart(r, ids.take(`${id} cycles`)), energyBreakdownChart(r, ids.take(`${id} energy`))];
   for (const level of memoryLevels(r)) charts.push(rooflineChart(rooflineData(r, level, options.macKind ?? 'issued'), ids.take(`${id} roofline ${level}`), item.label));

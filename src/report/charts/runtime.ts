@@ -35,6 +35,9 @@ export interface ChartRuntime {
 export function chartRuntime(): ChartRuntime {
   // Same algorithm as src/report/units.ts `engineering` (a test checks they agree).
   const PREFIXES: Array<[number, string]> = [
+    [1e24, 'Y'],
+    [1e21, 'Z'],
+    [1e18, 'E'],
     [1e15, 'P'],
     [1e12, 'T'],
     [1e9, 'G'],
@@ -46,17 +49,21 @@ export function chartRuntime(): ChartRuntime {
     [1e-9, 'n'],
     [1e-12, 'p'],
     [1e-15, 'f'],
+    [1e-18, 'a'],
   ];
 
   function engineering(value: number, unit: string, digits = 3): string {
     if (!Number.isFinite(value)) return (value + ' ' + unit).trim();
     if (value === 0) return ('0 ' + unit).trim();
     const magnitude = Math.abs(value);
+    if (magnitude >= PREFIXES[0][0] * 999.5 || magnitude < PREFIXES[PREFIXES.length - 1][0] * 0.9995) {
+      const parts = value.toExponential(digits - 1).split('e');
+      return (parts[0] + '×10^' + Number(parts[1]) + ' ' + unit).trim();
+    }
     for (const [scale, prefix] of PREFIXES) {
       if (magnitude >= scale * 0.9995) return ((value / scale).toPrecision(digits) + ' ' + prefix + unit).trim();
     }
-    const [scale, prefix] = PREFIXES[PREFIXES.length - 1];
-    return ((value / scale).toPrecision(digits) + ' ' + prefix + unit).trim();
+    return (value + ' ' + unit).trim();
   }
 
   /** "1.50 ms" → "1.5 ms", "2.00×" → "2×": ticks read better without padding zeros. */
@@ -77,7 +84,7 @@ export function chartRuntime(): ChartRuntime {
         return (tick ? String(Number(pct.toPrecision(3))) : pct.toFixed(1)) + ' %';
       }
       case 'ratio':
-        return (tick ? String(Number(value.toPrecision(3))) : value.toFixed(2)) + '×';
+        return (tick || Math.abs(value) >= 100 ? String(Number(value.toPrecision(tick ? 3 : 4))) : value.toFixed(2)) + '×';
       case 'labels': {
         const index = Math.round(value);
         return Math.abs(index - value) < 1e-6 && index >= 0 && index < f.labels.length ? f.labels[index] : '';

@@ -26,9 +26,12 @@ import type { MaskCache } from './operand-sparsity.js';
  * concrete masks they generate; a mask depends only on its pattern, shape and seed.
  */
 export function simulate(arch: ArchSpec, workload: Workload, options: Partial<SimulateOptions> = {}, masks: MaskCache = new Map()): Result {
-  const resolvedOptions: SimulateOptions = { ...DEFAULT_OPTIONS, ...options };
+  const requested: SimulateOptions = { ...DEFAULT_OPTIONS, ...options };
   const family = findFamily(arch.family);
   if (!family) throw inputError({ file: arch.file, keyPath: 'family', message: `unknown family '${arch.family}'` });
+  // The Result records the engine that ran, not the one asked for.
+  const engineNote = family.engines && !family.engines.includes(requested.engine) ? `engine: ${requested.engine} was requested; the ${family.id} family has only the ${family.engines[0]} engine, which ran` : undefined;
+  const resolvedOptions: SimulateOptions = engineNote ? { ...requested, engine: family.engines![0] } : requested;
   const config = family.configure(arch);
   const baseTable = ENERGY_TABLES[arch.energy.table];
   if (!baseTable) throw inputError({ file: arch.file, keyPath: 'energy.table', message: `unknown energy table '${arch.energy.table}'` });
@@ -52,7 +55,7 @@ export function simulate(arch: ArchSpec, workload: Workload, options: Partial<Si
     options: resolvedOptions,
     operators,
     total: totals(operators, peaks, clockHz),
-    notes: collectNotes(operators),
+    notes: engineNote ? [engineNote, ...collectNotes(operators)] : collectNotes(operators),
   };
 }
 

@@ -2,7 +2,7 @@
 // src/families/ plus one line in registry.ts.
 
 import type { ParamDecl, StatDecl } from '../spec/params.js';
-import type { ArchSpec, LevelTraffic, Operator, SimulateOptions } from '../core/types.js';
+import type { ArchSpec, EngineKind, LevelTraffic, Operator, SimulateOptions } from '../core/types.js';
 import type { EnergyTable } from '../core/energy-tables.js';
 import type { MaskCache } from '../core/operand-sparsity.js';
 
@@ -51,6 +51,8 @@ export interface Family<Config = unknown> {
   stats: readonly StatDecl[];
   /** Operator kinds this family can simulate. */
   operatorKinds: readonly Operator['kind'][];
+  /** Engines the family implements (default both); another request runs the first and says so. */
+  engines?: readonly EngineKind[];
   /** Cross-field checks and conversion to the family's typed configuration. Throws InputError. */
   configure(arch: ArchSpec): Config;
   clockHz(config: Config): number;

@@ -17,6 +17,7 @@ import { SWEEP_POINT_SCHEMA, SWEEP_RUN_SCHEMA, type SweepPoint, type SweepRun } 
 import { inputError } from '../spec/errors.js';
 import { displayName, writeFileAtomic } from '../io/files.js';
 import { renderCsv } from './reporters.js';
+import { writeDirectoryAtomic } from './atomic-dir.js';
 import { count, cycles, engineering, joules, macs, percent, pJ, ratio, seconds } from './units.js';
 import type { ChartSpec } from './charts/spec.js';
 import { slug } from './charts/spec.js';
@@ -507,8 +508,7 @@ function parseFormats(formats: ReadonlyArray<string>): ReportFormat[] {
 }
 
 /**
- * Builds the report and writes the requested formats into outDir (created if needed), each file
- * atomically. Markdown links PNG charts, so 'md' renders PNGs too (SVG if only 'svg' is asked for
+ * Builds the report and writes the requested formats into outDir, as a whole (writeDirectoryAtomic). Markdown links PNG charts, so 'md' renders PNGs too (SVG if only 'svg' is asked for
  * alongside). Returns what was written.
  */
 export async function writeReport(
@@ -520,27 +520,29 @@ export async function writeReport(
   const wanted = parseFormats(formats);
   const model = buildReport(inputs, options);
   const files: string[] = [];
-  const write = (relative: string, content: string | Uint8Array) => {
-    writeFileAtomic(join(outDir, relative), content);
-    files.push(relative);
-  };
-  const mdImage: 'png' | 'svg' = wanted.includes('png') || !wanted.includes('svg') ? 'png' : 'svg';
-  const images = new Set<'png' | 'svg'>(wanted.filter((f): f is 'png' | 'svg' => f === 'png' || f === 'svg'));
-  if (wanted.includes('md')) images.add(mdImage);
-  const charts = model.sections.flatMap((s) => s.charts);
-  if (images.size) {
-    // Loaded only when images are wanted: it pulls in the native canvas.
-    const { renderChart } = await import('./charts/render.js');
-    for (const chart of charts) for (const format of images) write(`charts/${chart.id}.${format}`, renderChart(chart, format, { scale: options.scale }));
-  }
-  if (wanted.includes('csv')) {
-    for (const section of model.sections) for (const table of section.tables) write(`csv/${table.id}.csv`, table.csv);
-    for (const chart of charts) write(`csv/${chart.id}.csv`, toCsv(chart.table.headers, chart.table.rows));
-  }
-  if (wanted.includes('md')) write('report.md', renderMarkdownReport(model, mdImage, wanted.includes('csv')));
-  if (wanted.includes('html')) {
-    const { renderHtmlReport } = await import('./html.js');
-    write('report.html', renderHtmlReport(model));
-  }
+  await writeDirectoryAtomic(outDir, async (dir) => {
+    const write = (relative: string, content: string | Uint8Array) => {
+      writeFileAtomic(join(dir, relative), content);
+      files.push(relative);
+    };
+    const mdImage: 'png' | 'svg' = wanted.includes('png') || !wanted.includes('svg') ? 'png' : 'svg';
+    const images = new Set<'png' | 'svg'>(wanted.filter((f): f is 'png' | 'svg' => f === 'png' || f === 'svg'));
+    if (wanted.includes('md')) images.add(mdImage);
+    const charts = model.sections.flatMap((s) => s.charts);
+    if (images.size) {
+      // Loaded only when images are wanted: it pulls in the native canvas.
+      const { renderChart } = await import('./charts/render.js');
+      for (const chart of charts) for (const format of images) write(`charts/${chart.id}.${format}`, renderChart(chart, format, { scale: options.scale }));
+    }
+    if (wanted.includes('csv')) {
+      for (const section of model.sections) for (const table of section.tables) write(`csv/${table.id}.csv`, table.csv);
+      for (const chart of charts) write(`csv/${chart.id}.csv`, toCsv(chart.table.headers, chart.table.rows));
+    }
+    if (wanted.includes('md')) write('report.md', renderMarkdownReport(model, mdImage, wanted.includes('csv')));
+    if (wanted.includes('html')) {
+      const { renderHtmlReport } = await import('./html.js');
+      write('report.html', renderHtmlReport(model));
+    }
+  });
   return { outDir, files: files.sort(), model };
 }

@@ -8,7 +8,6 @@ import { registerSweepCommands } from './sweep-command.js';
 import { addReportCommand } from './report-command.js';
 import { renderValidation, validationRows } from './validate.js';
 import { writeReport } from '../report/report-writer.js';
-import { observationsFromResults } from '../report/charts/speedup.js';
 import { InputError, formatIssue, didYouMean, inputError } from '../spec/errors.js';
 import { FAMILIES, findFamily } from '../families/registry.js';
 import { describeType, defaultText, SI_UNIT } from '../spec/params.js';
@@ -120,16 +119,9 @@ async function compareCommand(flags: CompareFlags): Promise<void> {
     options: { seed: flags.seed, engine: flags.engine, sparsityMode: flags.sparsityMode },
     breakEven: flags.breakEven,
   });
-  emit(renderCompare(rows, flags.format), flags.out, flags.quiet);
+  emit(renderCompare(rows, flags.format, density), flags.out, flags.quiet);
   if (flags.report) {
-    const speedup = {
-      kind: 'speedup' as const,
-      title: `Speedup vs dense: ${workload.name}`,
-      context: `weights at density ${density} (N:M formats use their own density)`,
-      observations: observationsFromResults(rows.map((row) => ({ result: row.result, format: row.format, sparsity: 1 - row.density, target: row.arch }))),
-    };
-    const inputs = [speedup, ...rows.map((row) => ({ kind: 'result' as const, result: row.result, label: `${row.arch} · ${row.format}` }))];
-    const written = await writeReport(inputs, flags.report);
+    const written = await writeReport([{ kind: 'compare', rows, density, source: `accsim compare -a ${flags.arch} -w ${flags.workload}` }], flags.report);
     if (!flags.quiet) process.stderr.write(`wrote report ${join(written.outDir, 'report.html')} (${written.files.length} files)\n`);
   }
   if (!flags.quiet) process.stderr.write(`compared ${archs.length} targets × ${formats.length} formats in ${engineering((performance.now() - started) / 1000, 's')}\n`);

@@ -2,6 +2,7 @@
 // versus dense on the same target, bytes per memory level, the bottleneck and break-even density.
 
 import type { CompareRow } from '../core/compare.js';
+import { compareJson } from './compare-input.js';
 import { bytes, csvNumber, fraction, joules, macs, pJ, ratio, seconds } from './units.js';
 
 export type CompareFormat = 'table' | 'json' | 'csv' | 'md';
@@ -14,10 +15,8 @@ function levelsOf(rows: CompareRow[]): string[] {
 
 const breakEvenText = (value: number | null | undefined) => (value === undefined ? '—' : value === null ? 'never' : value >= 1 ? 'always' : `< ${fraction(value)}`);
 
-export function renderCompare(rows: CompareRow[], format: CompareFormat): string {
-  if (format === 'json') {
-    return JSON.stringify({ schema: 'accsim.compare', version: 1, rows: rows.map(({ result, ...row }) => ({ ...row, workload: result.workload, options: result.options, notes: result.notes })) }, null, 2) + '\n';
-  }
+export function renderCompare(rows: CompareRow[], format: CompareFormat, density = NaN): string {
+  if (format === 'json') return compareJson(rows, density);
   const levels = levelsOf(rows);
   const headers = ['target', 'format', 'weights', 'time', ...levels.map((l) => `${l} bytes`), 'energy', 'pJ/MAC', 'speedup', 'energy ratio', 'break-even density', 'bottleneck'];
   if (format === 'csv') {

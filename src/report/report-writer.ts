@@ -18,12 +18,16 @@ import { inputError } from '../spec/errors.js';
 import { displayName, writeFileAtomic } from '../io/files.js';
 import { renderCsv } from './reporters.js';
 import { writeDirectoryAtomic } from './atomic-dir.js';
-import { count, cycles, engineering, joules, macs, percent, pJ, ratio, seconds } from './units.js';
+import { compareInputFromJson, isCompareJson, type CompareInput } from './compare-input.js';
+import { bandwidthUtilisationChart, energyByRunChart, timeByBottleneckChart } from './charts/summary-charts.js';
+import type { CompareRow } from '../core/compare.js';
+import { fraction } from './units.js';
+import { count, csvNumber, cycles, engineering, joules, macs, percent, pJ, ratio, seconds } from './units.js';
 import type { ChartSpec } from './charts/spec.js';
 import { slug } from './charts/spec.js';
 import { memoryLevels, rooflineChart, rooflineData, type MacKind } from './charts/roofline.js';
 import { cycleBreakdownChart, energyBreakdownChart, layerTimeChart, operatorLabel, operatorTimeComparisonChart, resultLabel, totalsComparisonChart } from './charts/breakdown.js';
-import { speedupChart, speedupSeries, observationsFromPoints, type SpeedupObservation } from './charts/speedup.js';
+import { speedupChart, speedupSeries, observationsFromPoints, observationsFromResults, type SpeedupObservation } from './charts/speedup.js';
 import { axisValues, heatmapChart, heatmapMatrix, type Aggregate } from './charts/heatmap.js';
 import { paretoChart } from './charts/pareto.js';
 import { METRICS, paramsText, paramValueLabel, type MetricName } from './charts/metrics.js';
@@ -65,7 +69,7 @@ export interface SpeedupInput {
   notes?: string[];
 }
 
-export type ReportInput = ResultInput | SweepInput | SpeedupInput;
+export type ReportInput = ResultInput | SweepInput | SpeedupInput | CompareInput;
 
 export type ReportFormat = 'html' | 'md' | 'csv' | 'png' | 'svg';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'md', 'csv', 'png', 'svg'];
@@ -79,6 +83,8 @@ export interface ReportOptions {
   macKind?: MacKind;
   /** PNG device pixels per CSS pixel (default 2). */
   scale?: number;
+  /** PNG/SVG chart theme: 'slides' is 16:9 with larger fonts (default 'report'). */
+  theme?: 'report' | 'slides';
 }
 
 function isResult(value: unknown): value is Result {
@@ -171,6 +177,7 @@ export function loadReportInputs(paths: string[]): ReportInput[] {
         else if (entry.endsWith('.json')) {
           const value = readJson(full, 'file');
           if (isResult(value)) found.push({ kind: 'result', result: checkResult(value, full), source: displayName(full) });
+          else if (isCompareJson(value)) found.push(compareInputFromJson(value, displayName(full)));
         }
       }
       if (!found.length) throw inputError({ file: displayName(path), keyPath: '', message: 'directory holds no Result JSON files and no sweep runs', expected: 'run.json + points.jsonl, or *.json Results' });
@@ -179,6 +186,7 @@ export function loadReportInputs(paths: string[]): ReportInput[] {
     }
     const value = readJson(path, 'file');
     if ((value as SweepRun)?.schema === SWEEP_RUN_SCHEMA) inputs.push(loadSweepDir(resolve(path, '..')));
+    else if (isCompareJson(value)) inputs.push(compareInputFromJson(value, displayName(path)));
     else inputs.push({ kind: 'result', result: checkResult(value, path), source: displayName(path) });
   }
   return inputs;
@@ -203,6 +211,8 @@ export interface ReportTable {
 export interface ReportSection {
   id: string;
   title: string;
+  /** Detail behind the summary: collapsed in HTML, after the summary in Markdown. */
+  detail?: boolean;
   paragraphs: string[];
   charts: ChartSpec[];
   tables: ReportTable[];
@@ -291,31 +301,142 @@ function operatorTable(sectionId: string, label: string, result: Result, ids: Id
   return { id: ids.take(`${sectionId} operators`), title: `Per operator — ${label}`, headers, align: headers.map((_, i) => (i === 0 || i === 8 ? 'left' : 'right')), rows, csv: renderCsv(result) };
 }
 
-function resultSection(item: ResultInput & { label: string }, ids: Ids, options: ReportOptions): ReportSection {
-  const r = item.result;
-  const id = ids.take(item.label.replace(/\s*\([^)]*\)/g, ''));
+/** Memory levels with a bandwidth ceiling, off-chip (DRAM/HBM) first, then the innermost last-seen ones. */
+function levelsWithCeiling(r: Result): string[] {
+  const offChip = (level: string) => /dram|hbm|ddr|host|off.?chip/i.test(level);
+  const levels = memoryLevels(r).filter((level) => rooflineData(r, level, 'issued').bandwidth !== null);
+  return [...levels.filter(offChip), ...levels.filter((l) => !offChip(l)).reverse()];
+}
+
+function resultParagraphs(r: Result): string[] {
   const t = r.total;
-  const paragraphs = [
+  return [
     `${r.arch.name} (${r.arch.family}, ${engineering(r.arch.clockHz, 'Hz')}, ${count(r.arch.peakMacsPerCycle, 'MAC/cycle')}; ${r.arch.file}, hash ${r.arch.hash}) running ${r.workload.name} (${r.workload.file}, hash ${r.workload.hash}).`,
     `Engine ${r.options.engine}, convention ${r.options.convention}, sparsity model ${r.options.sparsityMode}, seed ${r.options.seed}.`,
     `Total ${cycles(t.cycles)} = ${seconds(t.seconds)} (${percent(t.cycles > 0 ? t.stallCycles / t.cycles : 0)} stalled), ${macs(t.macs.dense)} dense-equivalent, ${joules(t.energy.totalJ)}, ${pJ(t.pJPerMac.dense, t.macs.dense)} per dense-equivalent MAC (${pJ(t.pJPerMac.effectual, t.macs.effectual)} per effectual MAC), utilisation ${percent(t.utilization)}; the bottleneck over most cycles is ${t.bottleneck}.`,
   ];
-  const charts: ChartSpec[] = [layerTimeChart(r, ids.take(`${id} time`)), cycleBreakdownChart(r, ids.take(`${id} cycles`)), energyBreakdownChart(r, ids.take(`${id} energy`))];
-  for (const level of memoryLevels(r)) charts.push(rooflineChart(rooflineData(r, level, options.macKind ?? 'issued'), ids.take(`${id} roofline ${level}`), item.label));
-  return { id, title: item.label, paragraphs, charts, tables: [operatorTable(id, item.label, r, ids)], notes: [...r.notes] };
 }
 
-function comparisonSection(items: Array<ResultInput & { label: string }>, ids: Ids): ReportSection {
-  const id = ids.take('comparison');
-  const charts = [totalsComparisonChart(items, ids.take('comparison totals'))];
-  const names = (r: Result) => new Set(r.operators.map((op) => op.name));
-  const shared = [...names(items[0].result)].filter((n) => items.every((i) => names(i.result).has(n)));
+/**
+ * A run's detail section (collapsed behind the summary). `shown` lists the charts the summary
+ * already has for this run, so they are not drawn twice; `rooflines` caps the rooflines (the
+ * outermost levels with a bandwidth ceiling come first; a level without one gets none).
+ */
+function resultSection(item: ResultInput & { label: string }, ids: Ids, options: ReportOptions, shown: { layerTime?: boolean; energy?: boolean; roofline?: string } = {}, rooflines = 2): ReportSection {
+  const r = item.result;
+  const id = ids.take(item.label.replace(/\s*\([^)]*\)/g, ''));
+  const charts: ChartSpec[] = [];
+  if (!shown.layerTime) charts.push(layerTimeChart(r, ids.take(`${id} time`)));
+  charts.push(cycleBreakdownChart(r, ids.take(`${id} cycles`)));
+  if (!shown.energy) charts.push(energyBreakdownChart(r, ids.take(`${id} energy`)));
+  for (const level of levelsWithCeiling(r).filter((l) => l !== shown.roofline).slice(0, rooflines)) {
+    charts.push(rooflineChart(rooflineData(r, level, options.macKind ?? 'issued'), ids.take(`${id} roofline ${level}`), item.label));
+  }
+  return { id, title: item.label, detail: true, paragraphs: resultParagraphs(r), charts, tables: [operatorTable(id, item.label, r, ids)], notes: [...r.notes] };
+}
+
+/** The summary of plain Results: the table, and the charts that answer "which is better, and why". */
+function resultsSummary(items: Array<ResultInput & { label: string }>, ids: Ids, options: ReportOptions): { section: ReportSection; shown: { layerTime?: boolean; energy?: boolean; roofline?: string } } {
+  const id = ids.take('summary');
+  const charts: ChartSpec[] = [];
   const notes: string[] = [];
-  if (shared.length) charts.push(operatorTimeComparisonChart(items, ids.take('comparison operators')));
-  else notes.push('The results share no operator names, so there is no per-operator comparison.');
-  const workloads = new Set(items.map((i) => i.result.workload.hash));
-  if (workloads.size > 1) notes.push('The results run different workloads (different content hashes): totals compare whole runs, not the same work.');
-  return { id, title: 'Comparison', paragraphs: [`${items.length} results side by side; ratios are relative to ${items[0].label}.`], charts, tables: [], notes };
+  const shown: { layerTime?: boolean; energy?: boolean; roofline?: string } = {};
+  if (items.length === 1) {
+    const r = items[0].result;
+    charts.push(layerTimeChart(r, ids.take(`${id} time`)));
+    charts.push(energyBreakdownChart(r, ids.take(`${id} energy`)));
+    const outer = levelsWithCeiling(r)[0];
+    if (outer) charts.push(rooflineChart(rooflineData(r, outer, options.macKind ?? 'issued'), ids.take(`${id} roofline ${outer}`), items[0].label));
+    Object.assign(shown, { layerTime: true, energy: true, roofline: outer });
+  } else {
+    charts.push(totalsComparisonChart(items, ids.take('comparison totals')));
+    charts.push(timeByBottleneckChart(items, ids.take(`${id} time by bottleneck`)));
+    charts.push(energyByRunChart(items, ids.take(`${id} energy`)));
+    const names = (r: Result) => new Set(r.operators.map((op) => op.name));
+    const shared = [...names(items[0].result)].filter((n) => items.every((i) => names(i.result).has(n)));
+    if (shared.length) charts.push(operatorTimeComparisonChart(items, ids.take('comparison operators')));
+    else notes.push('The results share no operator names, so there is no per-operator comparison.');
+    if (new Set(items.map((i) => i.result.workload.hash)).size > 1) notes.push('The results run different workloads (different content hashes): totals compare whole runs, not the same work.');
+  }
+  const bandwidth = bandwidthUtilisationChart(items, ids.take(`${id} bandwidth`));
+  if (bandwidth) charts.push(bandwidth);
+  const question = items.length === 1 ? `Where does ${items[0].label} spend its time and energy, and what bounds it?` : `How do ${items.map((i) => i.label).join(', ')} compare in time and energy, and what bounds each?`;
+  return { section: { id, title: 'Summary', paragraphs: [question], charts, tables: [summaryTable(items, ids)], notes }, shown };
+}
+
+/** "OPT-30B decode on A100, H100: weight formats" for the report title. */
+function compareTitle(inputs: ReportInput[]): string {
+  const first = inputs.find((i): i is CompareInput => i.kind === 'compare')!;
+  return `weight formats for ${first.rows[0].result.workload.name.replace(/ \[.*\]$/, '')} on ${[...new Set(first.rows.map((r) => r.arch))].join(', ')}`;
+}
+
+const compareLabel = (row: CompareRow, oneTarget: boolean) => (oneTarget ? row.format : `${row.arch} · ${row.format}`);
+
+/** `accsim compare`: the question, the answer table, and the four charts that support it. */
+function compareSections(input: CompareInput, ids: Ids): ReportSection[] {
+  const rows = input.rows;
+  const targets = [...new Set(rows.map((r) => r.arch))];
+  const formats = [...new Set(rows.map((r) => r.format))];
+  const oneTarget = targets.length === 1;
+  const workload = rows[0].result.workload.name.replace(/ \[.*\]$/, '');
+  const items = rows.map((row) => ({ kind: 'result' as const, result: row.result, label: compareLabel(row, oneTarget) }));
+  const id = ids.take('summary');
+  const densityText = Number.isFinite(input.density) ? ` at weight density ${fraction(input.density)} (N:M formats fix their own)` : '';
+  const paragraphs = [`Question: which weight format makes ${workload} fastest and most frugal on ${targets.join(' and ')}? Formats ${formats.join(', ')}${densityText}.`];
+  for (const target of targets) {
+    const mine = rows.filter((r) => r.arch === target);
+    const best = mine.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    const frugal = mine.reduce((a, b) => (b.energyJ < a.energyJ ? b : a));
+    paragraphs.push(
+      `On ${target}: ${best.format} is fastest (${ratio(best.speedup)} dense speed, ${seconds(best.seconds)}, bound by ${best.bottleneck}); ${frugal.format === best.format ? 'it also uses the least energy' : `${frugal.format} uses the least energy`} (${joules(frugal.energyJ)}, ${ratio(frugal.energyRatio)} less than dense).`,
+    );
+  }
+  const headers = ['target', 'format', 'weights', 'time', 'speedup', 'energy', 'energy saved', 'bottleneck', 'break-even density'];
+  const breakEven = (v: number | null | undefined) => (v === undefined ? '—' : v === null ? 'never' : v >= 1 ? 'always' : `< ${fraction(v)}`);
+  const table: ReportTable = {
+    id: ids.take(`${id} answer`),
+    title: 'Speedup and energy versus dense on the same target',
+    headers,
+    align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'left', 'right'],
+    rows: rows.map((r) => [r.arch, r.format, r.pattern, seconds(r.seconds), ratio(r.speedup), joules(r.energyJ), ratio(r.energyRatio), r.bottleneck, breakEven(r.breakEvenDensity)]),
+    csv: toCsv(
+      ['target', 'format', 'weights', 'density_fraction', 'seconds', 'speedup_ratio', 'energy_J', 'energy_ratio', 'bottleneck', 'break_even_density_fraction'],
+      rows.map((r) => [r.arch, r.format, r.pattern, csvNumber(r.density), csvNumber(r.seconds), csvNumber(r.speedup), csvNumber(r.energyJ), csvNumber(r.energyRatio), r.bottleneck, r.breakEvenDensity === undefined ? null : r.breakEvenDensity === null ? 'never' : csvNumber(r.breakEvenDensity)]),
+    ),
+  };
+  // One curve per format from every (density, speedup) point the rows hold.
+  const observations = observationsFromResults(rows.map((r) => ({ result: r.result, format: r.format, sparsity: 1 - r.density, target: r.arch })));
+  const { series, notes: speedupNotes } = speedupSeries(observations, 'dense');
+  const charts: ChartSpec[] = [];
+  if (series.length) charts.push(speedupChart(series, ids.take(`${id} speedup`), `${workload}`, 'dense', speedupNotes));
+  charts.push(timeByBottleneckChart(items, ids.take(`${id} time by bottleneck`)));
+  charts.push(energyByRunChart(items, ids.take(`${id} energy`)));
+  const bandwidth = bandwidthUtilisationChart(items, ids.take(`${id} bandwidth`));
+  if (bandwidth) charts.push(bandwidth);
+  const summary: ReportSection = {
+    id,
+    title: 'Summary',
+    paragraphs,
+    charts,
+    tables: [table],
+    notes: ['Speedup and energy saved are dense ÷ format on the same target; break-even density: below it the format beats dense there (\'never\': slower even at 1 %).'],
+  };
+  // Detail per target: per-operator time of every format, and the dense run's operator table.
+  const details = targets.map((target): ReportSection => {
+    const mine = items.filter((_, i) => rows[i].arch === target);
+    const dense = rows.find((r) => r.arch === target && r.format === 'dense') ?? rows.find((r) => r.arch === target)!;
+    const sid = ids.take(`detail ${target}`);
+    return {
+      id: sid,
+      title: `${target}: per operator`,
+      detail: true,
+      paragraphs: resultParagraphs(dense.result),
+      charts: [operatorTimeComparisonChart(mine.map((m) => ({ ...m, label: m.label.replace(`${target} · `, '') })), ids.take(`${sid} operators`))],
+      tables: [operatorTable(sid, `${target} · ${dense.format}`, dense.result, ids)],
+      notes: [...new Set(rows.filter((r) => r.arch === target).flatMap((r) => r.result.notes))],
+    };
+  });
+  return [summary, ...details];
 }
 
 function speedupSection(input: SpeedupInput, ids: Ids): ReportSection {
@@ -424,19 +545,27 @@ export function buildReport(rawInputs: ReadonlyArray<ReportInput | Result>, opti
   if (!inputs.length) throw inputError({ file: '<command line>', keyPath: 'report', message: 'nothing to report', expected: 'at least one Result JSON file or sweep directory' });
   const ids = new Ids();
   const results = labelled(inputs);
+  // The summary comes first; every run's detail follows, collapsed.
   const sections: ReportSection[] = [];
+  const compared = inputs.flatMap((input) => (input.kind === 'compare' ? compareSections(input, ids) : []));
+  sections.push(...compared.filter((s) => !s.detail));
+  let shown: { layerTime?: boolean; energy?: boolean; roofline?: string } = {};
   if (results.length) {
-    sections.push({ id: ids.take('overview'), title: 'Overview', paragraphs: [], charts: [], tables: [summaryTable(results, ids)], notes: [] });
-    if (results.length > 1) sections.push(comparisonSection(results, ids));
+    const summary = resultsSummary(results, ids, options);
+    sections.push(summary.section);
+    shown = summary.shown;
   }
   for (const input of inputs) if (input.kind === 'speedup') sections.push(speedupSection(input, ids));
-  for (const item of results) sections.push(resultSection(item, ids, options));
   for (const input of inputs) if (input.kind === 'sweep') sections.push(sweepSection(input, ids));
+  for (const item of results) sections.push(resultSection(item, ids, options, results.length === 1 ? shown : {}, results.length === 1 ? 2 : 1));
+  sections.push(...compared.filter((s) => s.detail));
   const title =
     options.title ??
-    (results.length === 1 && inputs.length === 1 ? `Design review: ${results[0].label}` : results.length > 1 ? `Design review: ${results.map((r) => r.result.arch.name).join(' vs ')}` : 'Design review');
+    (compared.length && !results.length ? `Design review: ${compareTitle(inputs)}` : results.length === 1 && inputs.length === 1 ? `Design review: ${results[0].label}` : results.length > 1 ? `Design review: ${results.map((r) => r.result.arch.name).join(' vs ')}` : 'Design review');
   const sourceOf = (i: ReportInput): string =>
-    i.kind === 'speedup' ? `speedup study: ${i.title}` : (i.source ?? (i.kind === 'result' ? `${i.result.arch.file} × ${i.result.workload.file}` : i.run.arch.file));
+    i.kind === 'speedup'
+      ? `speedup study: ${i.title}`
+      : (i.source ?? (i.kind === 'result' ? `${i.result.arch.file} × ${i.result.workload.file}` : i.kind === 'compare' ? `accsim compare on ${i.rows[0].result.workload.file}` : i.run.arch.file));
   const sources = [...new Set(inputs.map(sourceOf))];
   return { title, intro: options.intro ?? [], sources, sections };
 }
@@ -463,7 +592,12 @@ export function renderMarkdownReport(model: ReportModel, image: 'png' | 'svg' = 
   for (const p of model.intro) out.push(p, '');
   out.push(`Generated by accsim from: ${model.sources.map((s) => `\`${s}\``).join(', ')}.`, '');
   out.push('Contents:', '', ...model.sections.map((s) => `- [${s.title}](#${s.id})`), '');
+  let inDetails = false;
   for (const section of model.sections) {
+    if (section.detail && !inDetails) {
+      inDetails = true;
+      out.push('---', '', '*Detail: the sections below back the summary up, one per run.*', '');
+    }
     out.push(`<a id="${section.id}"></a>`, '', `## ${section.title}`, '');
     for (const p of section.paragraphs) out.push(p, '');
     for (const table of section.tables) {
@@ -532,7 +666,7 @@ export async function writeReport(
     if (images.size) {
       // Loaded only when images are wanted: it pulls in the native canvas.
       const { renderChart } = await import('./charts/render.js');
-      for (const chart of charts) for (const format of images) write(`charts/${chart.id}.${format}`, renderChart(chart, format, { scale: options.scale }));
+      for (const chart of charts) for (const format of images) write(`charts/${chart.id}.${format}`, renderChart(chart, format, { scale: options.scale, theme: options.theme }));
     }
     if (wanted.includes('csv')) {
       for (const section of model.sections) for (const table of section.tables) write(`csv/${table.id}.csv`, table.csv);

@@ -120,8 +120,11 @@ export function totalsComparisonChart(items: LabelledResult[], id: string): Char
   const datasets = [
     barDataset('time', items.map((i) => (base.seconds > 0 ? i.result.total.seconds / base.seconds : null)), 0),
     barDataset('energy', items.map((i) => (base.energy.totalJ > 0 ? i.result.total.energy.totalJ / base.energy.totalJ : null)), 1),
-    barDataset('energy per dense MAC', items.map((i) => (base.pJPerMac.dense > 0 ? i.result.total.pJPerMac.dense / base.pJPerMac.dense : null)), 2),
   ];
+  // On one workload energy per dense MAC is energy ÷ the same MAC count: the same bars again.
+  if (new Set(items.map((i) => i.result.total.macs.dense)).size > 1) {
+    datasets.push(barDataset('energy per dense MAC', items.map((i) => (base.pJPerMac.dense > 0 ? i.result.total.pJPerMac.dense / base.pJPerMac.dense : null)), 2));
+  }
   return {
     id,
     title: 'Time and energy per target',

@@ -20,6 +20,8 @@ export interface RuntimeEnv {
   generateLabels(chart: any): any[];
   devicePixelRatio: number;
   fontFamily: string;
+  /** Multiplies every font size (the slides theme uses larger text); default 1. */
+  fontScale?: number;
 }
 
 export interface ChartRuntime {
@@ -207,7 +209,7 @@ export function chartRuntime(): ChartRuntime {
   }
 
   function font(env: RuntimeEnv, size: number, weight?: string): any {
-    return { family: env.fontFamily, size, weight: weight || 'normal', style: 'normal', lineHeight: 1.2 };
+    return { family: env.fontFamily, size: Math.round(size * (env.fontScale || 1)), weight: weight || 'normal', style: 'normal', lineHeight: 1.2 };
   }
 
   /** Log axes label only 1·10ⁿ (and 2·10ⁿ, 5·10ⁿ when the axis spans at most two decades). */
@@ -309,7 +311,7 @@ export function chartRuntime(): ChartRuntime {
         // Markers are obstacles too, so a label never hides another operator's point.
         for (const p of labelled) placed.push([p.x - 6, p.y - 6, p.x + 6, p.y + 6]);
         c.save();
-        c.font = '10px ' + env.fontFamily;
+        c.font = Math.round(10 * (env.fontScale || 1)) + 'px ' + env.fontFamily;
         c.textBaseline = 'middle';
         for (const p of labelled) {
           const w = c.measureText(p.name).width;
@@ -369,7 +371,7 @@ export function chartRuntime(): ChartRuntime {
         const xs = chart.scales.x;
         const ys = chart.scales.y;
         c.save();
-        c.font = '11px ' + env.fontFamily;
+        c.font = Math.round(11 * (env.fontScale || 1)) + 'px ' + env.fontFamily;
         c.textAlign = 'center';
         c.textBaseline = 'middle';
         for (let j = 0; j < hm.yLabels.length; j++) {
@@ -423,7 +425,7 @@ export function chartRuntime(): ChartRuntime {
         c.lineWidth = 1;
         c.strokeRect(x + 0.5, area.top + 0.5, barWidth - 1, height - 1);
         c.fillStyle = '#222222';
-        c.font = '11px ' + env.fontFamily;
+        c.font = Math.round(11 * (env.fontScale || 1)) + 'px ' + env.fontFamily;
         c.textAlign = 'left';
         c.textBaseline = 'middle';
         const ticks = 5;
@@ -442,7 +444,7 @@ export function chartRuntime(): ChartRuntime {
         c.rotate(-Math.PI / 2);
         c.textAlign = 'center';
         c.textBaseline = 'bottom';
-        c.font = '12px ' + env.fontFamily;
+        c.font = Math.round(12 * (env.fontScale || 1)) + 'px ' + env.fontFamily;
         c.fillText(hm.label, 0, 0);
         c.restore();
       },

@@ -14,13 +14,14 @@ import { describeType, defaultText, SI_UNIT } from '../spec/params.js';
 import { simulate, unsupportedOperator } from '../core/simulate.js';
 import { operatorKindPosition } from '../spec/load-workload.js';
 import type { ArchSpec, SimulateOptions, Workload } from '../core/types.js';
-import { loadArchFile, loadWorkloadFile, readText, writeFileAtomic, displayName } from '../io/files.js';
+import { loadArchFile, readText, writeFileAtomic, displayName } from '../io/files.js';
 import { OUTPUT_FORMATS, render, type OutputFormat } from '../report/reporters.js';
 import { scaleSimConfigToYaml, scaleSimTopologyToYaml } from '../io/scalesim.js';
 import { engineering } from '../report/units.js';
 import { compare } from '../core/compare.js';
 import { renderCompare, type CompareFormat } from '../report/compare-report.js';
 import { checkCompareFormat, complement } from './compare-flags.js';
+import { loadWithOverrides, SET_OPTION } from './overrides.js';
 
 const VERSION = '0.1.0';
 
@@ -40,6 +41,7 @@ interface RunFlags {
   out?: string;
   seed: number;
   quiet?: boolean;
+  set?: string[];
   engine: SimulateOptions['engine'];
   convention: SimulateOptions['convention'];
   sparsityMode: SimulateOptions['sparsityMode'];
@@ -64,8 +66,7 @@ function emit(content: string, out: string | undefined, quiet: boolean | undefin
 
 async function runCommand(flags: RunFlags): Promise<void> {
   const started = performance.now();
-  const arch = loadArchFile(resolvePresetPath(flags.arch, 'arch'));
-  const workload = loadWorkloadFile(resolvePresetPath(flags.workload, 'workloads'));
+  const { arch, workload } = loadWithOverrides(resolvePresetPath(flags.arch, 'arch'), resolvePresetPath(flags.workload, 'workloads'), flags.set);
   checkSupported(arch, workload);
   const result = simulate(arch, workload, { engine: flags.engine, convention: flags.convention, seed: flags.seed, sparsityMode: flags.sparsityMode });
   emit(render(result, flags.format), flags.out, flags.quiet);
@@ -88,6 +89,7 @@ interface CompareFlags {
   out?: string;
   seed: number;
   quiet?: boolean;
+  set?: string[];
   engine: SimulateOptions['engine'];
   sparsityMode: SimulateOptions['sparsityMode'];
   breakEven: boolean;
@@ -101,8 +103,9 @@ function fractionFlag(value: string, flag: string): number {
 
 async function compareCommand(flags: CompareFlags): Promise<void> {
   const started = performance.now();
-  const archs = flags.arch.split(',').map((name) => loadArchFile(resolvePresetPath(name.trim(), 'arch')));
-  const workload = loadWorkloadFile(resolvePresetPath(flags.workload, 'workloads'));
+  const loaded = flags.arch.split(',').map((name) => loadWithOverrides(resolvePresetPath(name.trim(), 'arch'), resolvePresetPath(flags.workload, 'workloads'), flags.set));
+  const archs = loaded.map((l) => l.arch);
+  const workload = loaded[0].workload;
   for (const arch of archs) checkSupported(arch, workload);
   const formats = flags.formats.split(',').map((f) => f.trim()).filter(Boolean);
   formats.forEach((f, i) => checkCompareFormat(f, i));
@@ -229,6 +232,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--convention <convention>', "counting convention: accsim's own or SCALE-Sim v2's").choices(['accsim', 'scalesim']).default('accsim'))
     .addOption(new Option('--sparsity-mode <mode>', 'statistical (fast) or concrete (generated masks)').choices(['statistical', 'concrete']).default('statistical'))
     .option('--report <dir>', 'also write an HTML/Markdown/CSV/PNG report to this folder')
+    .option(...SET_OPTION)
     .option('-q, --quiet', 'no progress or log lines on stderr')
     .action((flags: RunFlags) => runCommand(flags));
 
@@ -247,7 +251,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--engine <engine>', 'event-driven pipeline or analytical bound').choices(['event', 'analytical']).default('event'))
     .addOption(new Option('--sparsity-mode <mode>', 'statistical (fast) or concrete (generated masks)').choices(['statistical', 'concrete']).default('statistical'))
     .option('--no-break-even', 'skip the break-even density search')
-    .option('--report <dir>', 'also write an HTML/Markdown/CSV/PNG report (speedup chart and per-run charts)')
+    .option('--report <dir>', 'also write an HTML/Markdown/CSV/PNG report (summary first, per-target detail collapsed)')
+    .option(...SET_OPTION)
     .option('-q, --quiet', 'no progress or log lines on stderr')
     .action((flags: CompareFlags) => compareCommand(flags));
 

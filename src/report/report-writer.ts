@@ -263,13 +263,13 @@ function labelled(inputs: ReportInput[]): Array<ResultInput & { label: string }>
 function summaryTable(items: Array<ResultInput & { label: string }>, ids: Ids): ReportTable {
   const first = items[0]?.result;
   const withSpeedup = items.length > 1;
-  const headers = ['result', 'architecture', 'workload', 'cycles', 'time', 'energy', 'pJ/MAC', 'util', 'bottleneck', ...(withSpeedup ? [`speedup vs ${items[0].result.arch.name}`] : [])];
+  // Narrow enough for a 1400-px page: the run's label, what it is, and the answer columns.
+  const headers = ['run', 'family', 'workload', 'time', 'energy', 'pJ/MAC', 'util', 'bottleneck', ...(withSpeedup ? [`speedup vs ${items[0].label}`] : [])];
   const speedupOf = (r: Result) => (first && r.workload.hash === first.workload.hash && r.total.seconds > 0 ? first.total.seconds / r.total.seconds : null);
   const rows = items.map(({ label, result: r }) => [
     label,
-    `${r.arch.name} (${r.arch.family})`,
+    r.arch.family,
     r.workload.name,
-    cycles(r.total.cycles),
     seconds(r.total.seconds),
     joules(r.total.energy.totalJ),
     pJ(r.total.pJPerMac.dense, r.total.macs.dense),
@@ -278,10 +278,10 @@ function summaryTable(items: Array<ResultInput & { label: string }>, ids: Ids): 
     ...(withSpeedup ? [speedupOf(r) === null ? 'n/a (other workload)' : ratio(speedupOf(r)!)] : []),
   ]);
   const csv = toCsv(
-    ['result', 'arch', 'family', 'workload', 'cycles', 'seconds_s', 'energy_J', 'pJ_per_dense_MAC', 'pJ_per_effectual_MAC', 'utilization', 'bottleneck', 'speedup_vs_first'],
-    items.map(({ label, result: r }) => [label, r.arch.name, r.arch.family, r.workload.name, r.total.cycles, r.total.seconds, r.total.energy.totalJ, r.total.pJPerMac.dense, r.total.pJPerMac.effectual, r.total.utilization, r.total.bottleneck, speedupOf(r)]),
+    ['result', 'arch', 'family', 'workload', 'cycles', 'seconds', 'energy_J', 'pJ_per_MAC', 'pJ_per_effectual_MAC', 'utilization_fraction', 'bottleneck', 'speedup_ratio'],
+    items.map(({ label, result: r }) => [label, r.arch.name, r.arch.family, r.workload.name, csvNumber(r.total.cycles, true), csvNumber(r.total.seconds), csvNumber(r.total.energy.totalJ), r.total.macs.dense ? csvNumber(r.total.pJPerMac.dense) : null, r.total.macs.effectual ? csvNumber(r.total.pJPerMac.effectual) : null, csvNumber(r.total.utilization), r.total.bottleneck, speedupOf(r) === null ? null : csvNumber(speedupOf(r)!)]),
   );
-  return { id: ids.take('summary'), title: 'Summary', headers, align: headers.map((_, i) => (i >= 3 && i !== 8 ? 'right' : 'left')), rows, csv };
+  return { id: ids.take('summary'), title: 'Summary', headers, align: headers.map((_, i) => (i >= 3 && i !== 7 ? 'right' : 'left')), rows, csv };
 }
 
 function operatorTable(sectionId: string, label: string, result: Result, ids: Ids): ReportTable {
@@ -337,7 +337,9 @@ function resultSection(item: ResultInput & { label: string }, ids: Ids, options:
 
 /** The summary of plain Results: the table, and the charts that answer "which is better, and why". */
 function resultsSummary(items: Array<ResultInput & { label: string }>, ids: Ids, options: ReportOptions): { section: ReportSection; shown: { layerTime?: boolean; energy?: boolean; roofline?: string } } {
-  const id = ids.take('summary');
+  // The table takes csv/summary.csv; the section's anchor is #summary (anchors and files do not clash).
+  const table = summaryTable(items, ids);
+  const id = 'summary';
   const charts: ChartSpec[] = [];
   const notes: string[] = [];
   const shown: { layerTime?: boolean; energy?: boolean; roofline?: string } = {};
@@ -361,7 +363,7 @@ function resultsSummary(items: Array<ResultInput & { label: string }>, ids: Ids,
   const bandwidth = bandwidthUtilisationChart(items, ids.take(`${id} bandwidth`));
   if (bandwidth) charts.push(bandwidth);
   const question = items.length === 1 ? `Where does ${items[0].label} spend its time and energy, and what bounds it?` : `How do ${items.map((i) => i.label).join(', ')} compare in time and energy, and what bounds each?`;
-  return { section: { id, title: 'Summary', paragraphs: [question], charts, tables: [summaryTable(items, ids)], notes }, shown };
+  return { section: { id, title: 'Summary', paragraphs: [question], charts, tables: [table], notes }, shown };
 }
 
 /** "OPT-30B decode on A100, H100: weight formats" for the report title. */

@@ -3,7 +3,7 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { join, basename } from 'node:path';
-import { presetNames, resolvePresetPath } from './presets.js';
+import { findPreset, presetNames, resolvePresetPath } from './presets.js';
 import { registerSweepCommands } from './sweep-command.js';
 import { addReportCommand } from './report-command.js';
 import { renderValidation, validationRows } from './validate.js';
@@ -17,7 +17,8 @@ import type { ArchSpec, SimulateOptions, Workload } from '../core/types.js';
 import { loadArchFile, readText, writeFileAtomic, displayName } from '../io/files.js';
 import { OUTPUT_FORMATS, render, type OutputFormat } from '../report/reporters.js';
 import { scaleSimConfigToYaml, scaleSimTopologyToYaml } from '../io/scalesim.js';
-import { engineering } from '../report/units.js';
+import { engineering, specValue } from '../report/units.js';
+import { describeArchJson, describeFamilyJson, describeWorkload, renderList, type CatalogFormat } from './catalog.js';
 import { compare } from '../core/compare.js';
 import { renderCompare, type CompareFormat } from '../report/compare-report.js';
 import { checkCompareFormat, complement } from './compare-flags.js';
@@ -130,16 +131,6 @@ async function compareCommand(flags: CompareFlags): Promise<void> {
   if (!flags.quiet) process.stderr.write(`compared ${archs.length} targets × ${formats.length} formats in ${engineering((performance.now() - started) / 1000, 's')}\n`);
 }
 
-function listCommand(): void {
-  const lines = ['Families:'];
-  for (const family of FAMILIES) lines.push(`  ${family.id.padEnd(12)} ${family.title}`);
-  lines.push('', 'Architecture presets (arch/):');
-  for (const name of presetNames('arch')) lines.push(`  ${name}`);
-  lines.push('', 'Workloads (workloads/):');
-  for (const name of presetNames('workloads')) lines.push(`  ${name}`);
-  process.stdout.write(lines.join('\n') + '\n');
-}
-
 export function describeFamilyText(id: string): string {
   const family = findFamily(id);
   if (!family) throw new Error(`unknown family ${id}`);
@@ -154,17 +145,25 @@ export function describeFamilyText(id: string): string {
   return lines.join('\n') + '\n';
 }
 
-function describeCommand(target: string): void {
+function describeCommand(target: string, flags: { format: CatalogFormat }): void {
+  const json = flags.format === 'json';
   if (findFamily(target)) {
-    process.stdout.write(describeFamilyText(target));
+    process.stdout.write(json ? describeFamilyJson(target) : describeFamilyText(target));
     return;
   }
-  const ids = [...FAMILIES.map((f) => f.id), ...presetNames('arch')];
-  let path: string;
-  try {
-    path = resolvePresetPath(target, 'arch');
-  } catch {
-    throw inputError({ file: '<command line>', keyPath: 'describe', message: `'${target}' is neither a family nor an architecture preset`, expected: `one of ${ids.join(', ')}`, hint: didYouMean(target, ids) });
+  const ids = [...FAMILIES.map((f) => f.id), ...presetNames('arch'), ...presetNames('workloads')];
+  const found = findPreset(target);
+  if (!found) {
+    throw inputError({ file: '<command line>', keyPath: 'describe', message: `'${target}' is neither a family, an architecture nor a workload`, expected: `one of ${ids.join(', ')}`, hint: didYouMean(target, ids) });
+  }
+  if (found.kind === 'workloads') {
+    process.stdout.write(describeWorkload(found.path, flags.format));
+    return;
+  }
+  const path = found.path;
+  if (json) {
+    process.stdout.write(describeArchJson(path));
+    return;
   }
   const arch = loadArchFile(path);
   const family = findFamily(arch.family)!;
@@ -174,19 +173,11 @@ function describeCommand(target: string): void {
   lines.push('', 'Resolved parameters:');
   for (const decl of family.params) {
     const value = arch.values[decl.key];
-    const shown = decl.type === 'quantity' && decl.dimension === 'bytes' ? binaryBytes(value as number) : decl.type === 'quantity' && SI_UNIT[decl.dimension] ? engineering(value as number, SI_UNIT[decl.dimension], 4) : String(value);
+    const shown = decl.type === 'quantity' && SI_UNIT[decl.dimension] ? specValue(value as number, SI_UNIT[decl.dimension]) : String(value);
     lines.push(`  ${decl.key.padEnd(34)} ${shown}`);
   }
   lines.push('', `Energy table: ${arch.energy.table}${Object.keys(arch.energy.overrides).length ? ` with overrides ${Object.keys(arch.energy.overrides).join(', ')}` : ''}`);
   process.stdout.write(lines.join('\n') + '\n');
-}
-
-/** Capacities read best in binary units when they are whole KiB/MiB/GiB. */
-function binaryBytes(value: number): string {
-  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
-    if (value >= size && Number.isInteger(value / size)) return `${value / size} ${unit}`;
-  }
-  return engineering(value, 'B', 4);
 }
 
 function importScaleSim(flags: { config?: string; topology?: string; outDir: string; quiet?: boolean }): void {
@@ -268,11 +259,18 @@ export function buildProgram(): Command {
       }
     });
 
-  program.command('list').description('List families, architecture presets and workloads').action(listCommand);
+  program
+    .command('list')
+    .description("List the families, each family's presets and the bundled workloads it can run")
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((flags: { format: CatalogFormat }) => {
+      process.stdout.write(renderList(flags.format));
+    });
 
   program
     .command('describe <target>')
-    .description('Describe a family (parameters with units, defaults, descriptions) or a preset (resolved values, sources)')
+    .description('Describe a family (parameters with units, defaults, descriptions), an architecture preset (resolved values, sources) or a workload (operators, which families run it)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(describeCommand);
 
   const importCommand = program.command('import').description('Convert other tools\' input files to accsim YAML');

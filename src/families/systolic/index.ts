@@ -215,7 +215,7 @@ function simulateOperator(config: SystolicConfig, operator: Operator, context: F
   const scale = config.compressedOperands
     ? { weight: weight.storage.bytes / weight.denseBytes, input: input.storage.bytes / input.denseBytes }
     : { weight: 1, input: 1 };
-  const mapping = mapOperator(config, op, scale);
+  const mapping = mapOperator(config, op, scale, context.operatorIndex === 0);
   const counts = options.convention === 'scalesim' ? countScaleSim(config, op) : countNative(config, op, mapping, options.engine);
   const macs = op.m * op.n * op.k * op.batch;
   const effectualMacs = macs * weight.density * input.density;

@@ -88,6 +88,7 @@ export function describeFamilyJson(id: string): string {
 /** An architecture preset's resolved values (raw SI) as JSON. */
 export function describeArchJson(path: string): string {
   const arch = loadArchFile(path);
-  return JSON.stringify({ name: arch.name, family: arch.family, file: displayName(path), description: arch.description ?? null, sources: arch.sources, hash: arch.hash, values: arch.values, energy: arch.energy }, null, 2) + '\n';
+  const area = findFamily(arch.family)?.area?.(arch.values) ?? null;
+  return JSON.stringify({ name: arch.name, family: arch.family, file: displayName(path), description: arch.description ?? null, sources: arch.sources, hash: arch.hash, values: arch.values, energy: arch.energy, area }, null, 2) + '\n';
 }
 

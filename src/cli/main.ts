@@ -17,7 +17,7 @@ import type { ArchSpec, SimulateOptions, Workload } from '../core/types.js';
 import { loadArchFile, readText, writeFileAtomic, displayName } from '../io/files.js';
 import { OUTPUT_FORMATS, render, type OutputFormat } from '../report/reporters.js';
 import { scaleSimConfigToYaml, scaleSimTopologyToYaml } from '../io/scalesim.js';
-import { engineering, specValue } from '../report/units.js';
+import { engineering, significant, specValue } from '../report/units.js';
 import { describeArchJson, describeFamilyJson, describeWorkload, renderList, type CatalogFormat } from './catalog.js';
 import { compare } from '../core/compare.js';
 import { renderCompare, type CompareFormat } from '../report/compare-report.js';
@@ -176,6 +176,8 @@ function describeCommand(target: string, flags: { format: CatalogFormat }): void
     const shown = decl.type === 'quantity' && SI_UNIT[decl.dimension] ? specValue(value as number, SI_UNIT[decl.dimension]) : String(value);
     lines.push(`  ${decl.key.padEnd(34)} ${shown}`);
   }
+  const area = family.area?.(arch.values);
+  if (area) lines.push('', `Area: ${significant(area.totalMm2, 3)} mm² (${Object.entries(area.components).map(([k, v]) => `${k} ${significant(v, 3)} mm²`).join(', ')}); ${area.note}`);
   lines.push('', `Energy table: ${arch.energy.table}${Object.keys(arch.energy.overrides).length ? ` with overrides ${Object.keys(arch.energy.overrides).join(', ')}` : ''}`);
   process.stdout.write(lines.join('\n') + '\n');
 }

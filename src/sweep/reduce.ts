@@ -16,11 +16,11 @@
 //    is not (and 1 when both are 0). Rows sorted by ratio, largest first.
 
 import { inputError, didYouMean } from '../spec/errors.js';
-import { engineering, percent, pJ, count, ratio } from '../report/units.js';
+import { engineering, percent, pJ, count, ratio, significant } from '../report/units.js';
 import { paramText } from '../report/param-units.js';
 import type { PointMetrics, SweepPoint } from './types.js';
 
-export const NUMERIC_METRICS = ['cycles', 'seconds', 'energyJ', 'pJPerMac', 'utilization', 'macs', 'dramBytes', 'stallCycles', 'peakMacsPerCycle', 'onChipBytes'] as const;
+export const NUMERIC_METRICS = ['cycles', 'seconds', 'energyJ', 'pJPerMac', 'utilization', 'macs', 'dramBytes', 'stallCycles', 'peakMacsPerCycle', 'onChipBytes', 'areaMm2', 'perfPerArea'] as const;
 export type NumericMetric = (typeof NUMERIC_METRICS)[number];
 
 export interface MetricSpec {
@@ -168,6 +168,8 @@ const UNIT: Record<NumericMetric, string> = {
   stallCycles: 'cycles',
   peakMacsPerCycle: 'MAC/cycle',
   onChipBytes: 'B',
+  areaMm2: 'mm²',
+  perfPerArea: 'MAC/s/mm²',
 };
 
 const COUNTS: ReadonlySet<NumericMetric> = new Set(['cycles', 'macs', 'dramBytes', 'stallCycles', 'onChipBytes']);
@@ -176,6 +178,8 @@ const COUNTS: ReadonlySet<NumericMetric> = new Set(['cycles', 'macs', 'dramBytes
 export function formatMetric(key: NumericMetric, value: number): string {
   if (key === 'utilization') return percent(value);
   if (key === 'pJPerMac') return `${pJ(value)}/MAC`;
+  // Areas are quoted in mm² whatever their size (no prefixes on a squared unit).
+  if (key === 'areaMm2') return `${significant(value, 3)} mm²`;
   return COUNTS.has(key) ? count(value, UNIT[key]) : engineering(value, UNIT[key]);
 }
 

@@ -1,6 +1,7 @@
 // Systolic-array family (TPU-like): R×C PEs, output/weight/input-stationary dataflows, GEMM and
 // im2col-lowered conv, ifmap/filter/ofmap SRAM buffers and a DRAM port.
 
+import { systolicArea } from './area.js';
 import type { Family, ActionCount, FamilyContext, OperatorSimulation } from '../family.js';
 import { INPUTS_PER_ELEMENT, OPS_PER_ELEMENT } from '../../core/elementwise.js';
 import type { ArchSpec, ElementwiseOperator, GemmOperator, LevelTraffic, Operator } from '../../core/types.js';
@@ -311,6 +312,7 @@ export const systolicFamily: Family<SystolicConfig> = {
   params: SYSTOLIC_PARAMS,
   stats: SYSTOLIC_STATS,
   operatorKinds: ['gemm', 'conv2d', 'batched_matmul', 'elementwise'],
+  area: systolicArea,
   configure,
   clockHz: (config) => config.clockHz,
   peakMacsPerCycle: (config) => config.rows * config.cols,

@@ -27,6 +27,9 @@ export const METRICS: Record<MetricName, MetricInfo> = {
   stallCycles: { label: 'stall cycles', format: { kind: 'eng', unit: 'cycles' }, lowerIsBetter: true, value: (m) => m.stallCycles },
   peakMacsPerCycle: { label: 'peak MACs per cycle (area proxy)', format: { kind: 'eng', unit: 'MAC/cycle' }, lowerIsBetter: true, value: (m) => m.peakMacsPerCycle },
   onChipBytes: { label: 'on-chip buffer capacity (B, area proxy)', format: { kind: 'eng', unit: 'B' }, lowerIsBetter: true, value: (m) => m.onChipBytes },
+  // mm² is the unit areas are quoted in: plain numbers with the unit in the axis title.
+  areaMm2: { label: 'area (mm²)', format: { kind: 'plain' }, lowerIsBetter: true, value: (m) => m.areaMm2 ?? NaN },
+  perfPerArea: { label: 'throughput per area (MAC/s per mm²)', format: { kind: 'eng', unit: 'MAC/s/mm²' }, lowerIsBetter: false, value: (m) => m.perfPerArea ?? NaN },
 };
 
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];

@@ -23,6 +23,7 @@ import { compare } from '../core/compare.js';
 import { renderCompare, type CompareFormat } from '../report/compare-report.js';
 import { checkCompareFormat, complement } from './compare-flags.js';
 import { loadWithOverrides, SET_OPTION } from './overrides.js';
+import { operatorProgress } from './run-progress.js';
 
 const VERSION = '0.1.0';
 
@@ -69,7 +70,7 @@ async function runCommand(flags: RunFlags): Promise<void> {
   const started = performance.now();
   const { arch, workload } = loadWithOverrides(resolvePresetPath(flags.arch, 'arch'), resolvePresetPath(flags.workload, 'workloads'), flags.set);
   checkSupported(arch, workload);
-  const result = simulate(arch, workload, { engine: flags.engine, convention: flags.convention, seed: flags.seed, sparsityMode: flags.sparsityMode });
+  const result = simulate(arch, workload, { engine: flags.engine, convention: flags.convention, seed: flags.seed, sparsityMode: flags.sparsityMode }, new Map(), operatorProgress(flags.quiet));
   emit(render(result, flags.format), flags.out, flags.quiet);
   if (flags.report) {
     const written = await writeReport([result], flags.report);

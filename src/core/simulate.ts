@@ -25,7 +25,14 @@ import type { MaskCache } from './operand-sparsity.js';
  * `masks` lets callers that simulate the same workload many times (compare, sweeps) share the
  * concrete masks they generate; a mask depends only on its pattern, shape and seed.
  */
-export function simulate(arch: ArchSpec, workload: Workload, options: Partial<SimulateOptions> = {}, masks: MaskCache = new Map()): Result {
+export function simulate(
+  arch: ArchSpec,
+  workload: Workload,
+  options: Partial<SimulateOptions> = {},
+  masks: MaskCache = new Map(),
+  /** Called after each operator (the CLI draws progress on stderr from it; the core does no I/O). */
+  onOperator?: (done: number, total: number, name: string) => void,
+): Result {
   const requested: SimulateOptions = { ...DEFAULT_OPTIONS, ...options };
   const family = findFamily(arch.family);
   if (!family) throw inputError({ file: arch.file, keyPath: 'family', message: `unknown family '${arch.family}'` });
@@ -44,6 +51,7 @@ export function simulate(arch: ArchSpec, workload: Workload, options: Partial<Si
     if (!family.operatorKinds.includes(op.kind)) throw unsupportedOperator(family, arch, workload, index);
     const sim = family.simulateOperator(config, op, { options: resolvedOptions, energy, masks, workloadFile: workload.file, operatorIndex: index });
     peaks.push(sim.peakMacsPerCycle ?? peak);
+    onOperator?.(index + 1, workload.operators.length, op.name);
     return operatorResult(op, sim, clockHz, peaks[index]);
   });
 

@@ -2,6 +2,10 @@
 
 import { inputError } from '../spec/errors.js';
 import { parseFormatName } from '../sparsity/index.js';
+import { weightSparsityFor, withWeightSparsity, type CompareRow } from '../core/compare.js';
+import { weightStorage, type WeightStorage } from '../core/weight-storage.js';
+import type { CompareReportRow } from '../report/compare-input.js';
+import type { SimulateOptions, Workload } from '../core/types.js';
 
 /** A --formats entry: a known format; the N:M family needs its N and M (`2:4`, not `nm`). */
 export function checkCompareFormat(name: string, index: number): void {
@@ -17,4 +21,17 @@ export function checkCompareFormat(name: string, index: number): void {
  */
 export function complement(fraction: number): number {
   return Number((1 - fraction).toPrecision(12));
+}
+
+/** Each row with its format's weight storage (the same for every target: one computation per format). */
+export function withWeightStorage(rows: CompareRow[], workload: Workload, density: number, blockSize: number, options: Pick<SimulateOptions, 'sparsityMode' | 'seed'>): CompareReportRow[] {
+  const byFormat = new Map<string, WeightStorage>();
+  return rows.map((row) => {
+    let storage = byFormat.get(row.format);
+    if (!storage) {
+      storage = weightStorage(withWeightSparsity(workload, weightSparsityFor(row.format, density, blockSize)), options);
+      byFormat.set(row.format, storage);
+    }
+    return { ...row, weightStorage: storage };
+  });
 }

@@ -21,7 +21,7 @@ import { engineering, significant, specValue } from '../report/units.js';
 import { describeArchJson, describeFamilyJson, describeWorkload, renderList, type CatalogFormat } from './catalog.js';
 import { compare } from '../core/compare.js';
 import { renderCompare, type CompareFormat } from '../report/compare-report.js';
-import { checkCompareFormat, complement } from './compare-flags.js';
+import { checkCompareFormat, complement, withWeightStorage } from './compare-flags.js';
 import { loadWithOverrides, SET_OPTION } from './overrides.js';
 import { operatorProgress } from './run-progress.js';
 
@@ -115,7 +115,7 @@ async function compareCommand(flags: CompareFlags): Promise<void> {
   const density = flags.density ? fractionFlag(flags.density, '--density') : flags.sparsity ? complement(fractionFlag(flags.sparsity, '--sparsity')) : 0.2;
   const blockSize = Number(flags.blockSize);
   if (!Number.isInteger(blockSize) || blockSize < 1) throw inputError({ file: '<command line>', keyPath: '--block-size', message: `'${flags.blockSize}' is not a positive whole number` });
-  const rows = compare({
+  const compared = compare({
     archs,
     workload,
     formats: formats.includes('dense') ? formats : ['dense', ...formats],
@@ -124,6 +124,7 @@ async function compareCommand(flags: CompareFlags): Promise<void> {
     options: { seed: flags.seed, engine: flags.engine, sparsityMode: flags.sparsityMode },
     breakEven: flags.breakEven,
   });
+  const rows = withWeightStorage(compared, workload, density, blockSize, { seed: flags.seed, sparsityMode: flags.sparsityMode });
   emit(renderCompare(rows, flags.format, density), flags.out, flags.quiet);
   if (flags.report) {
     const written = await writeReport([{ kind: 'compare', rows, density, source: `accsim compare -a ${flags.arch} -w ${flags.workload}` }], flags.report);

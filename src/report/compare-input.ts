@@ -3,21 +3,25 @@
 // `accsim compare --report dir`.
 
 import type { CompareRow } from '../core/compare.js';
+import type { WeightStorage } from '../core/weight-storage.js';
 import { RESULT_SCHEMA } from '../core/types.js';
 import { inputError } from '../spec/errors.js';
 
 export const COMPARE_SCHEMA = 'accsim.compare';
 export const COMPARE_VERSION = 2;
 
+/** A compare row with the weights' storage in its format (computed by the caller from the workload). */
+export type CompareReportRow = CompareRow & { weightStorage?: WeightStorage };
+
 export interface CompareInput {
   kind: 'compare';
-  rows: CompareRow[];
+  rows: CompareReportRow[];
   /** Weight density given for the formats that do not fix their own. */
   density: number;
   source?: string;
 }
 
-export function compareJson(rows: CompareRow[], density: number): string {
+export function compareJson(rows: CompareReportRow[], density: number): string {
   return JSON.stringify({ schema: COMPARE_SCHEMA, version: COMPARE_VERSION, density, rows }, null, 2) + '\n';
 }
 
@@ -35,5 +39,5 @@ export function compareInputFromJson(value: unknown, file: string): CompareInput
   v.rows.forEach((row: { result?: { schema?: unknown } }, i: number) => {
     if (row?.result?.schema !== RESULT_SCHEMA) throw inputError({ file, keyPath: `rows[${i}].result`, message: 'not an accsim Result', expected: `"schema": "${RESULT_SCHEMA}"` });
   });
-  return { kind: 'compare', rows: v.rows as CompareRow[], density: typeof v.density === 'number' ? v.density : NaN, source: file };
+  return { kind: 'compare', rows: v.rows as CompareReportRow[], density: typeof v.density === 'number' ? v.density : NaN, source: file };
 }

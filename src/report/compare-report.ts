@@ -2,7 +2,7 @@
 // versus dense on the same target, bytes per memory level, the bottleneck and break-even density.
 
 import type { CompareRow } from '../core/compare.js';
-import { compareJson } from './compare-input.js';
+import { compareJson, type CompareReportRow } from './compare-input.js';
 import { bytes, csvNumber, fraction, joules, macs, pJ, ratio, seconds } from './units.js';
 
 export type CompareFormat = 'table' | 'json' | 'csv' | 'md';
@@ -15,7 +15,7 @@ function levelsOf(rows: CompareRow[]): string[] {
 
 const breakEvenText = (value: number | null | undefined) => (value === undefined ? '—' : value === null ? 'never' : value >= 1 ? 'always' : `< ${fraction(value)}`);
 
-export function renderCompare(rows: CompareRow[], format: CompareFormat, density = NaN): string {
+export function renderCompare(rows: CompareReportRow[], format: CompareFormat, density = NaN): string {
   if (format === 'json') return compareJson(rows, density);
   const levels = levelsOf(rows);
   const headers = ['target', 'format', 'weights', 'time', ...levels.map((l) => `${l} bytes`), 'energy', 'pJ/MAC', 'speedup', 'energy ratio', 'break-even density', 'bottleneck'];

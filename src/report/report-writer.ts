@@ -18,8 +18,9 @@ import { inputError } from '../spec/errors.js';
 import { displayName, writeFileAtomic } from '../io/files.js';
 import { renderCsv } from './reporters.js';
 import { writeDirectoryAtomic } from './atomic-dir.js';
-import { compareInputFromJson, isCompareJson, type CompareInput } from './compare-input.js';
-import { bandwidthUtilisationChart, energyByRunChart, timeByBottleneckChart } from './charts/summary-charts.js';
+import { compareInputFromJson, isCompareJson, type CompareInput, type CompareReportRow } from './compare-input.js';
+import type { WeightStorage } from '../core/weight-storage.js';
+import { bandwidthUtilisationChart, energyByRunChart, storageChart, timeByBottleneckChart } from './charts/summary-charts.js';
 import type { CompareRow } from '../core/compare.js';
 import { fraction } from './units.js';
 import { count, csvNumber, cycles, engineering, joules, macs, percent, pJ, ratio, seconds } from './units.js';
@@ -415,6 +416,9 @@ function compareSections(input: CompareInput, ids: Ids): ReportSection[] {
   charts.push(energyByRunChart(items, ids.take(`${id} energy`)));
   const bandwidth = bandwidthUtilisationChart(items, ids.take(`${id} bandwidth`));
   if (bandwidth) charts.push(bandwidth);
+  // Storage depends on the format, not the target: one bar per format.
+  const stored = formats.map((format) => rows.find((r) => r.format === format && r.weightStorage)).filter((r): r is CompareReportRow & { weightStorage: WeightStorage } => r !== undefined);
+  if (stored.length) charts.push(storageChart(stored.map((r) => ({ format: r.format, ...r.weightStorage })), ids.take(`${id} storage`), workload));
   const summary: ReportSection = {
     id,
     title: 'Summary',

@@ -72,6 +72,11 @@ describe('run and compare', () => {
     expect(md).toMatch(/^# Design review: weight formats for BERT-base/);
     expect(md).toContain('Question: which weight format');
     expect(existsSync(join(dir, 'rep', 'charts', 'summary-energy.png'))).toBe(true);
+    // Weight storage per format: dense is all values, CSR adds indices and row pointers.
+    const storage = readFileSync(join(dir, 'rep', 'csv', 'summary-storage.csv'), 'utf8').trim().split('\n').map((l) => l.split(','));
+    expect(storage.map((r) => r[0])).toEqual(['format', 'dense', 'csr', '2:4']);
+    expect(storage[1].slice(2).map(Number)).toEqual([0, 0, 0]);
+    expect(Number(storage[2][2])).toBeGreaterThan(0);
     const nm = accsim(['compare', '-a', 'edge-128', '-w', 'bert-base', '--formats', 'nm']);
     expect(nm.code).toBe(2);
     expect(nm.stderr).toMatch(/--formats\[0\].*N:M family without N and M/);

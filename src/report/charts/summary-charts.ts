@@ -135,3 +135,34 @@ export function bandwidthUtilisationChart(items: LabelledResult[], id: string): 
     table: { headers: ['run', 'level', 'achieved_B_per_s', 'peak_B_per_s', 'utilization_fraction'], rows: rows.map((r) => [r.run, r.level, r.achievedBytesPerSecond, r.peakBytesPerSecond, r.achievedBytesPerSecond / r.peakBytesPerSecond]) },
   };
 }
+
+export interface FormatStorage {
+  format: string;
+  valueBytes: number;
+  metadataBytes: number;
+  pointerBytes: number;
+  paddingBytes: number;
+}
+
+/** Stacked bars, one per format: the weights' bytes as values, metadata, pointers and padding. */
+export function storageChart(formats: FormatStorage[], id: string, context: string): ChartSpec {
+  const parts = [
+    ['values', (f: FormatStorage) => f.valueBytes],
+    ['metadata', (f: FormatStorage) => f.metadataBytes],
+    ['pointers', (f: FormatStorage) => f.pointerBytes],
+    ['padding', (f: FormatStorage) => f.paddingBytes],
+  ] as const;
+  const used = parts.filter(([, get]) => formats.some((f) => get(f) > 0));
+  return {
+    id,
+    title: 'Weight storage per format',
+    subtitle: `${context} — every parameter weight of the workload, all instances`,
+    caption: 'Stacked bars: bytes of the weights in each storage format, split into values, metadata (indices, bitmaps), pointers (row or tile offsets) and padding (explicit zeros and their metadata), as the model moves them.',
+    notes: [],
+    width: 900,
+    height: heightFor(formats.length),
+    config: stackedRuns(formats.map((f) => f.format), used.map(([name, get], i) => bar(name, formats.map(get), i)), 'bytes (B)'),
+    axes: { x: { kind: 'eng', unit: 'B' } },
+    table: { headers: ['format', 'value_bytes', 'metadata_bytes', 'pointer_bytes', 'padding_bytes'], rows: formats.map((f) => [f.format, f.valueBytes, f.metadataBytes, f.pointerBytes, f.paddingBytes]) },
+  };
+}

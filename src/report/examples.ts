@@ -91,7 +91,7 @@ export const EXAMPLES: ExampleSpec[] = [
     title: 'Design review: array size × SRAM sweep of the edge array on ResNet-18',
     intro: [
       'A grid sweep of the edge-128 systolic preset: array side (rows = cols) 32–256 and ifmap/filter SRAM 256 KiB–4 MiB, running ResNet-18 (batch 1) on the event engine.',
-      'The heatmaps show time and energy over the grid; the Pareto front trades latency against energy.',
+      'The heatmaps show time and energy over the grid; the Pareto front trades latency against silicon area (the systolic area model: PE array + SRAM, 28 nm). Latency against energy alone has a single optimum here (the largest array), which is why area is on the axis.',
     ],
     runs: [],
     extraInputs: async (_results, root) => {
@@ -111,7 +111,7 @@ export const EXAMPLES: ExampleSpec[] = [
       const sweep = loadSweepDir(dir);
       rmSync(dir, { recursive: true });
       // Paths and creation time would differ from machine to machine; the example shows neither.
-      return [{ ...sweep, run: { ...sweep.run, createdAt: '', arch: { ...sweep.run.arch, file: 'arch/edge-128.yaml' }, workloads: sweep.run.workloads.map((w) => ({ ...w, file: 'workloads/resnet18.yaml' })) }, label: 'edge-128 array × SRAM sweep', source: 'accsim sweep -a arch/edge-128.yaml -w workloads/resnet18.yaml', heatmap: { x: 'compute.rows', y: 'memory.ifmap_sram.capacity' } }];
+      return [{ ...sweep, run: { ...sweep.run, createdAt: '', arch: { ...sweep.run.arch, file: 'arch/edge-128.yaml' }, workloads: sweep.run.workloads.map((w) => ({ ...w, file: 'workloads/resnet18.yaml' })) }, label: 'edge-128 array × SRAM sweep', source: 'accsim sweep -a arch/edge-128.yaml -w workloads/resnet18.yaml', heatmap: { x: 'compute.rows', y: 'memory.ifmap_sram.capacity' }, pareto: { x: 'seconds', y: 'areaMm2' } }];
     },
   },
 ];

@@ -18,6 +18,7 @@ import { inputError } from '../spec/errors.js';
 import { displayName, writeFileAtomic } from '../io/files.js';
 import { renderCsv } from './reporters.js';
 import { writeDirectoryAtomic } from './atomic-dir.js';
+import { formatMetric, NUMERIC_METRICS, type NumericMetric } from '../sweep/reduce.js';
 import { compareInputFromJson, isCompareJson, type CompareInput, type CompareReportRow } from './compare-input.js';
 import type { WeightStorage } from '../core/weight-storage.js';
 import { bandwidthUtilisationChart, energyByRunChart, storageChart, timeByBottleneckChart } from './charts/summary-charts.js';
@@ -503,13 +504,15 @@ function sweepSection(input: SweepInput, ids: Ids): ReportSection {
   if (ok.length) {
     const { chart, front } = paretoChart(ok, ids.take(`${id} pareto`), { x: pm.x, y: pm.y, paramOrder: order, context });
     charts.push(chart);
-    const headers = ['index', 'parameters', 'workload', 'time', 'energy', 'pJ/MAC', 'util', 'bottleneck'];
+    // The front's own metrics get a column when they are not among the standard ones (e.g. area).
+    const extra = [pm.x, pm.y].filter((m, i, all) => !['seconds', 'energyJ', 'pJPerMac', 'utilization'].includes(m) && all.indexOf(m) === i && (NUMERIC_METRICS as readonly string[]).includes(m)) as NumericMetric[];
+    const headers = ['index', 'parameters', 'workload', 'time', 'energy', 'pJ/MAC', 'util', ...extra.map((m) => METRICS[m].label.replace(/ \(.*\)$/, '')), 'bottleneck'];
     tables.push({
       id: ids.take(`${id} pareto front`),
       title: `Pareto-optimal design points (${METRICS[pm.x].label} vs ${METRICS[pm.y].label})`,
       headers,
-      align: ['right', 'left', 'left', 'right', 'right', 'right', 'right', 'left'],
-      rows: front.map((p) => [String(p.index), paramsText(p, order), p.workload, seconds(p.metrics!.seconds), joules(p.metrics!.energyJ), pJ(p.metrics!.pJPerMac), percent(p.metrics!.utilization), p.metrics!.bottleneck]),
+      align: ['right', 'left', 'left', 'right', 'right', 'right', 'right', ...extra.map(() => 'right' as const), 'left'],
+      rows: front.map((p) => [String(p.index), paramsText(p, order), p.workload, seconds(p.metrics!.seconds), joules(p.metrics!.energyJ), pJ(p.metrics!.pJPerMac), percent(p.metrics!.utilization), ...extra.map((m) => formatMetric(m, p.metrics![m] as number)), p.metrics!.bottleneck]),
       csv: toCsv(chart.table.headers, chart.table.rows.filter((row) => row[row.length - 1] === 1)),
     });
   }

@@ -305,7 +305,9 @@ export function chartRuntime(): ChartRuntime {
           if (!ds.pointLabels || !chart.isDatasetVisible(di)) return;
           chart.getDatasetMeta(di).data.forEach((el: any, i: number) => {
             const point = ds.data[i];
-            if (point && point.name && !el.skip) labelled.push({ x: el.x, y: el.y, name: point.name });
+            // `label` (a short tag such as a design-point index) wins over the tooltip's `name`.
+            const text = point && (point.label || point.name);
+            if (text && !el.skip) labelled.push({ x: el.x, y: el.y, name: text });
           });
         });
         // Markers are obstacles too, so a label never hides another operator's point.
@@ -336,7 +338,9 @@ export function chartRuntime(): ChartRuntime {
             }
             if (chosen) break;
           }
-          if (!chosen) chosen = [p.x + 7, p.y - 8];
+          // No free place within reach: leave this one unlabelled rather than overlap another label
+          // (the chart's CSV and tooltip still name it).
+          if (!chosen) continue;
           placed.push([chosen[0] - 1, chosen[1] - h / 2, chosen[0] + w + 1, chosen[1] + h / 2]);
           const far = Math.abs(chosen[1] - p.y) > 12 || chosen[0] - p.x > 12 || p.x - (chosen[0] + w) > 12;
           if (far) {

@@ -254,9 +254,10 @@ export function buildProgram(): Command {
   program
     .command('validate')
     .description('Run the bundled reference cases (SCALE-Sim v2 results, Flash-LLM, FlightLLM, SAT) and print accsim next to the reference numbers')
-    .action(() => {
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((flags: { format: 'text' | 'json' }) => {
       const rows = validationRows();
-      process.stdout.write(renderValidation(rows));
+      process.stdout.write(flags.format === 'json' ? JSON.stringify({ rows }, null, 2) + '\n' : renderValidation(rows));
       if (!rows.every((r) => r.pass)) {
         process.stderr.write('accsim validate: some checks fail (FAIL rows above)\n');
         process.exitCode = 1;

@@ -377,8 +377,27 @@ function compareTitle(inputs: ReportInput[]): string {
 const compareLabel = (row: CompareRow, oneTarget: boolean) => (oneTarget ? row.format : `${row.arch} · ${row.format}`);
 
 /** `accsim compare`: the question, the answer table, and the four charts that support it. */
+/**
+ * The rows the answer is about: per target and format, the row at the density the question asks
+ * (the closest one; N:M formats and dense have their own). Rows at other densities only feed the
+ * speedup curves.
+ */
+function primaryRows(input: CompareInput): CompareReportRow[] {
+  const chosen = new Map<string, CompareReportRow>();
+  const distance = (r: CompareReportRow) => (Number.isFinite(input.density) ? Math.abs(r.density - input.density) : 0);
+  for (const row of input.rows) {
+    const key = `${row.arch}\u0000${row.format}`;
+    const previous = chosen.get(key);
+    if (!previous || distance(row) < distance(previous)) chosen.set(key, row);
+  }
+  const kept = input.rows.filter((row) => chosen.get(`${row.arch}\u0000${row.format}`) === row);
+  const targets = [...new Set(input.rows.map((r) => r.arch))];
+  const formats = [...new Set(input.rows.map((r) => r.format))];
+  return kept.sort((a, b) => targets.indexOf(a.arch) - targets.indexOf(b.arch) || formats.indexOf(a.format) - formats.indexOf(b.format));
+}
+
 function compareSections(input: CompareInput, ids: Ids): ReportSection[] {
-  const rows = input.rows;
+  const rows = primaryRows(input);
   const targets = [...new Set(rows.map((r) => r.arch))];
   const formats = [...new Set(rows.map((r) => r.format))];
   const oneTarget = targets.length === 1;
@@ -409,7 +428,9 @@ function compareSections(input: CompareInput, ids: Ids): ReportSection[] {
     ),
   };
   // One curve per format from every (density, speedup) point the rows hold.
-  const observations = observationsFromResults(rows.map((r) => ({ result: r.result, format: r.format, sparsity: 1 - r.density, target: r.arch })));
+  // Dense time does not depend on the density the other formats ran at: one dense baseline per target.
+  const curveRows = input.rows.filter((r) => r.format !== 'dense' || input.rows.find((d) => d.arch === r.arch && d.format === 'dense') === r);
+  const observations = observationsFromResults(curveRows.map((r) => ({ result: r.result, format: r.format, sparsity: 1 - r.density, target: r.arch })));
   const { series, notes: speedupNotes } = speedupSeries(observations, 'dense');
   const charts: ChartSpec[] = [];
   if (series.length) charts.push(speedupChart(series, ids.take(`${id} speedup`), `${workload}`, 'dense', speedupNotes));

@@ -122,14 +122,15 @@ export function totalsComparisonChart(items: LabelledResult[], id: string): Char
     barDataset('energy', items.map((i) => (base.energy.totalJ > 0 ? i.result.total.energy.totalJ / base.energy.totalJ : null)), 1),
   ];
   // On one workload energy per dense MAC is energy ÷ the same MAC count: the same bars again.
-  if (new Set(items.map((i) => i.result.total.macs.dense)).size > 1) {
+  const perMac = new Set(items.map((i) => i.result.total.macs.dense)).size > 1;
+  if (perMac) {
     datasets.push(barDataset('energy per dense MAC', items.map((i) => (base.pJPerMac.dense > 0 ? i.result.total.pJPerMac.dense / base.pJPerMac.dense : null)), 2));
   }
   return {
     id,
     title: 'Time and energy per target',
     subtitle: `relative to ${items[0].label} (= 1×); lower is better`,
-    caption: 'Grouped bars: each target\'s total time, total energy and pJ per dense-equivalent MAC divided by the first target\'s.',
+    caption: `Grouped bars: each target's total time${perMac ? ', total energy and pJ per dense-equivalent MAC' : ' and total energy'} divided by the first target's.`,
     notes: [],
     width: 800,
     height: 460,

@@ -105,3 +105,26 @@ describe('every golden run renders with units and at most 4 significant digits',
     });
   }
 });
+
+describe('compare renders with units and at most 4 significant digits', () => {
+  it('table, Markdown and CSV of a two-target compare', async () => {
+    const { compare } = await import('../../src/core/compare.js');
+    const { renderCompare } = await import('../../src/report/compare-report.js');
+    const { loadArchFile, loadWorkloadFile } = await import('../../src/io/files.js');
+    const archs = ['edge-128', 'tpu-v1'].map((a) => loadArchFile(join(ROOT, 'arch', `${a}.yaml`)));
+    const workload = loadWorkloadFile(join(ROOT, 'workloads', 'bert-base.yaml'));
+    const rows = compare({ archs, workload, formats: ['dense', 'csr', '2:4', 'bitmap'], density: 1 - 0.8, blockSize: 4, options: {}, breakEven: true });
+    const table = renderCompare(rows, 'table');
+    const md = renderCompare(rows, 'md');
+    // The compare table's first three columns are names (target, format, weights pattern).
+    const cells = (r: string[][]) => r.map((row) => [row[0], ...row.slice(3)]);
+    checkCells(cells(tableCells(table)).map((row) => row.map((c) => c.replace(/^< /, ''))), 'compare table');
+    checkCells(cells(mdCells(md)).map((row) => row.map((c) => c.replace(/^< /, ''))), 'compare md');
+    checkDigits(table, 'compare table');
+    checkDigits(md, 'compare md');
+    expect(table).not.toMatch(/0\.1999/);
+    const [header, ...lines] = renderCompare(rows, 'csv').trimEnd().split('\n');
+    expect(header).toBe('target,format,weights,density_fraction,seconds,dram_bytes,ifmap_sram_bytes,filter_sram_bytes,ofmap_sram_bytes,energy_J,pJ_per_MAC,speedup_ratio,energy_ratio,break_even_density_fraction,bottleneck');
+    for (const line of lines) for (const cell of line.split(',').slice(3, -1)) if (cell && cell !== 'never') expect(significantDigits(cell.replace(/e-?\d+$/, '')) <= 4 || /^\d+$/.test(cell), `compare csv '${cell}'`).toBe(true);
+  });
+});

@@ -3,18 +3,20 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { join, basename } from 'node:path';
-import { presetNames, resolvePresetPath } from './presets.js';
+import { findPreset, presetNames, resolvePresetPath } from './presets.js';
 import { InputError, formatIssue, didYouMean, inputError } from '../spec/errors.js';
 import { FAMILIES, findFamily } from '../families/registry.js';
 import { describeType, defaultText, SI_UNIT } from '../spec/params.js';
 import { simulate, unsupportedOperator } from '../core/simulate.js';
 import { operatorKindPosition } from '../spec/load-workload.js';
 import type { ArchSpec, SimulateOptions, Workload } from '../core/types.js';
-import { loadArchFile, loadWorkloadFile, readText, writeFileAtomic, displayName } from '../io/files.js';
+import { loadArchFile, readText, writeFileAtomic, displayName } from '../io/files.js';
 import { OUTPUT_FORMATS, render, type OutputFormat } from '../report/reporters.js';
-import { engineering } from '../report/units.js';
+import { engineering, significant, specValue } from '../report/units.js';
 import type { CompareFormat } from '../report/compare-report.js';
-import type { CompareRow } from '../core/compare.js';
+import { describeArchJson, describeFamilyJson, describeWorkload, renderList, type CatalogFormat } from './catalog.js';
+import { loadWithOverrides, SET_OPTION } from './overrides.js';
+import { operatorProgress } from './run-progress.js';
 import { importTimeloopCommand, loadTimeloopRun } from './timeloop-command.js';
 
 // Start-up time matters for one-layer runs (a process used to spend ~0.1 s importing ~100
@@ -41,6 +43,7 @@ interface RunFlags {
   out?: string;
   seed: number;
   quiet?: boolean;
+  set?: string[];
   engine: SimulateOptions['engine'];
   convention: SimulateOptions['convention'];
   sparsityMode: SimulateOptions['sparsityMode'];
@@ -67,9 +70,10 @@ function emit(content: string, out: string | undefined, quiet: boolean | undefin
 async function runCommand(flags: RunFlags): Promise<void> {
   const started = performance.now();
   if (!flags.timeloop && (!flags.arch || !flags.workload)) throw inputError({ file: '<command line>', keyPath: 'run', message: `missing required option ${flags.arch ? '--workload' : '--arch'}`, expected: '--arch FILE --workload FILE, or --timeloop FILE…' });
-  const { arch, workload } = flags.timeloop ? loadTimeloopRun(flags.timeloop) : { arch: loadArchFile(resolvePresetPath(flags.arch!, 'arch')), workload: loadWorkloadFile(resolvePresetPath(flags.workload!, 'workloads')) };
+  const { arch, workload } = flags.timeloop ? loadTimeloopRun(flags.timeloop) : loadWithOverrides(resolvePresetPath(flags.arch!, 'arch'), resolvePresetPath(flags.workload!, 'workloads'), flags.set);
   checkSupported(arch, workload);
-  const result = simulate(arch, workload, { engine: flags.engine, convention: flags.convention, seed: flags.seed, sparsityMode: flags.sparsityMode, ...(flags.allowSpill ? { allowSpill: true } : {}) });
+  const options: Partial<SimulateOptions> = { engine: flags.engine, convention: flags.convention, seed: flags.seed, sparsityMode: flags.sparsityMode, ...(flags.allowSpill ? { allowSpill: true } : {}) };
+  const result = simulate(arch, workload, options, new Map(), operatorProgress(flags.quiet));
   emit(render(result, flags.format), flags.out, flags.quiet);
   if (flags.report) {
     const { writeReport } = await import('../report/report-writer.js');
@@ -91,6 +95,7 @@ interface CompareFlags {
   out?: string;
   seed: number;
   quiet?: boolean;
+  set?: string[];
   engine: SimulateOptions['engine'];
   sparsityMode: SimulateOptions['sparsityMode'];
   breakEven: boolean;
@@ -120,23 +125,24 @@ export function fractionListFlag(value: string, flag: string): number[] {
 
 async function compareCommand(flags: CompareFlags): Promise<void> {
   const started = performance.now();
-  const [{ compare }, { renderCompare }, { parseFormatName }] = await Promise.all([import('../core/compare.js'), import('../report/compare-report.js'), import('../sparsity/index.js')]);
-  const archs = flags.arch.split(',').map((name) => loadArchFile(resolvePresetPath(name.trim(), 'arch')));
-  const workload = loadWorkloadFile(resolvePresetPath(flags.workload, 'workloads'));
+  const [{ compare }, { renderCompare }, { checkCompareFormat, complement, withWeightStorage }] = await Promise.all([import('../core/compare.js'), import('../report/compare-report.js'), import('./compare-flags.js')]);
+  const loaded = flags.arch.split(',').map((name) => loadWithOverrides(resolvePresetPath(name.trim(), 'arch'), resolvePresetPath(flags.workload, 'workloads'), flags.set));
+  const archs = loaded.map((l) => l.arch);
+  const workload = loaded[0].workload;
   for (const arch of archs) checkSupported(arch, workload);
   const formats = flags.formats.split(',').map((f) => f.trim()).filter(Boolean);
-  formats.forEach((f, i) => parseFormatName(f, '<command line>', `--formats[${i}]`));
+  formats.forEach((f, i) => checkCompareFormat(f, i));
   if (flags.density && flags.sparsity) throw inputError({ file: '<command line>', keyPath: '--density', message: 'give either --density or --sparsity, not both' });
   const densities = flags.density
     ? fractionListFlag(flags.density, '--density')
     : flags.sparsity
-      ? fractionListFlag(flags.sparsity, '--sparsity').map((s) => Number((1 - s).toFixed(6)))
+      ? fractionListFlag(flags.sparsity, '--sparsity').map(complement)
       : [0.2];
   if (densities.some((d) => d <= 0)) throw inputError({ file: '<command line>', keyPath: '--sparsity', message: 'a sparsity of 1 leaves no weights', expected: 'sparsities below 1' });
   const density = densities[0];
   const blockSize = Number(flags.blockSize);
   if (!Number.isInteger(blockSize) || blockSize < 1) throw inputError({ file: '<command line>', keyPath: '--block-size', message: `'${flags.blockSize}' is not a positive whole number` });
-  const rows = compare({
+  const compared = compare({
     archs,
     workload,
     formats: formats.includes('dense') ? formats : ['dense', ...formats],
@@ -146,37 +152,14 @@ async function compareCommand(flags: CompareFlags): Promise<void> {
     options: { seed: flags.seed, engine: flags.engine, sparsityMode: flags.sparsityMode },
     breakEven: flags.breakEven,
   });
-  emit(renderCompare(rows, flags.format), flags.out, flags.quiet);
+  const rows = withWeightStorage(compared, workload, blockSize, { seed: flags.seed, sparsityMode: flags.sparsityMode });
+  emit(renderCompare(rows, flags.format, density), flags.out, flags.quiet);
   if (flags.report) {
-    const [{ writeReport }, { observationsFromResults }] = await Promise.all([import('../report/report-writer.js'), import('../report/charts/speedup.js')]);
-    const speedup = {
-      kind: 'speedup' as const,
-      title: `Speedup vs dense: ${workload.name}`,
-      context: `weights at density ${densities.join(', ')} (N:M formats use their own density)`,
-      notes: [`Break-even weight density (the format is faster than dense below it; 'no effect': the target cannot use the format): ${breakEvenSummary(rows)}.`],
-      observations: observationsFromResults(rows.map((row) => ({ result: row.result, format: row.format, sparsity: 1 - row.density, target: row.arch }))),
-    };
-    const inputs = [speedup, ...rows.map((row) => ({ kind: 'result' as const, result: row.result, label: `${row.arch} · ${row.format}` }))];
-    const written = await writeReport(inputs, flags.report);
+    const { writeReport } = await import('../report/report-writer.js');
+    const written = await writeReport([{ kind: 'compare', rows, density, source: `accsim compare -a ${flags.arch} -w ${flags.workload}` }], flags.report);
     if (!flags.quiet) process.stderr.write(`wrote report ${join(written.outDir, 'report.html')} (${written.files.length} files)\n`);
   }
   if (!flags.quiet) process.stderr.write(`compared ${archs.length} targets × ${formats.length} formats in ${engineering((performance.now() - started) / 1000, 's')}\n`);
-}
-
-function breakEvenSummary(rows: CompareRow[]): string {
-  const seen = rows.filter((r, i) => r.breakEvenDensity !== undefined && rows.findIndex((o) => o.arch === r.arch && o.format === r.format) === i);
-  const text = (v: CompareRow['breakEvenDensity']) => (v === null ? 'never' : v === 'no-effect' ? 'no effect' : `${v}`);
-  return seen.length ? seen.map((r) => `${r.arch} ${r.format} ${text(r.breakEvenDensity)}`).join('; ') : 'not searched';
-}
-
-function listCommand(): void {
-  const lines = ['Families:'];
-  for (const family of FAMILIES) lines.push(`  ${family.id.padEnd(12)} ${family.title}`);
-  lines.push('', 'Architecture presets (arch/):');
-  for (const name of presetNames('arch')) lines.push(`  ${name}`);
-  lines.push('', 'Workloads (workloads/):');
-  for (const name of presetNames('workloads')) lines.push(`  ${name}`);
-  process.stdout.write(lines.join('\n') + '\n');
 }
 
 export function describeFamilyText(id: string): string {
@@ -193,17 +176,25 @@ export function describeFamilyText(id: string): string {
   return lines.join('\n') + '\n';
 }
 
-function describeCommand(target: string): void {
+function describeCommand(target: string, flags: { format: CatalogFormat }): void {
+  const json = flags.format === 'json';
   if (findFamily(target)) {
-    process.stdout.write(describeFamilyText(target));
+    process.stdout.write(json ? describeFamilyJson(target) : describeFamilyText(target));
     return;
   }
-  const ids = [...FAMILIES.map((f) => f.id), ...presetNames('arch')];
-  let path: string;
-  try {
-    path = resolvePresetPath(target, 'arch');
-  } catch {
-    throw inputError({ file: '<command line>', keyPath: 'describe', message: `'${target}' is neither a family nor an architecture preset`, expected: `one of ${ids.join(', ')}`, hint: didYouMean(target, ids) });
+  const ids = [...FAMILIES.map((f) => f.id), ...presetNames('arch'), ...presetNames('workloads')];
+  const found = findPreset(target);
+  if (!found) {
+    throw inputError({ file: '<command line>', keyPath: 'describe', message: `'${target}' is neither a family, an architecture nor a workload`, expected: `one of ${ids.join(', ')}`, hint: didYouMean(target, ids) });
+  }
+  if (found.kind === 'workloads') {
+    process.stdout.write(describeWorkload(found.path, flags.format));
+    return;
+  }
+  const path = found.path;
+  if (json) {
+    process.stdout.write(describeArchJson(path));
+    return;
   }
   const arch = loadArchFile(path);
   const family = findFamily(arch.family)!;
@@ -215,19 +206,13 @@ function describeCommand(target: string): void {
   const entries = family.resolveSpec ? Object.keys(arch.values).map((key) => ({ key, decl: family.params.find((d) => d.key === key.replace(/\[[^\]]*\]/, '[]')) })) : family.params.map((decl) => ({ key: decl.key, decl }));
   for (const { key, decl } of entries) {
     const value = arch.values[key];
-    const shown = decl?.type === 'quantity' && decl.dimension === 'bytes' ? binaryBytes(value as number) : decl?.type === 'quantity' && SI_UNIT[decl.dimension] ? engineering(value as number, SI_UNIT[decl.dimension], 4) : String(value);
+    const shown = decl?.type === 'quantity' && SI_UNIT[decl.dimension] && typeof value === 'number' && Number.isFinite(value) ? specValue(value, SI_UNIT[decl.dimension]) : value === Infinity ? 'unbounded' : String(value);
     lines.push(`  ${key.padEnd(34)} ${shown}`);
   }
+  const area = family.area?.(arch.values);
+  if (area) lines.push('', `Area: ${significant(area.totalMm2, 3)} mm² (${Object.entries(area.components).map(([k, v]) => `${k} ${significant(v, 3)} mm²`).join(', ')}); ${area.note}`);
   lines.push('', `Energy table: ${arch.energy.table}${Object.keys(arch.energy.overrides).length ? ` with overrides ${Object.keys(arch.energy.overrides).join(', ')}` : ''}`);
   process.stdout.write(lines.join('\n') + '\n');
-}
-
-/** Capacities read best in binary units when they are whole KiB/MiB/GiB. */
-function binaryBytes(value: number): string {
-  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
-    if (value >= size && Number.isInteger(value / size)) return `${value / size} ${unit}`;
-  }
-  return engineering(value, 'B', 4);
 }
 
 async function importScaleSim(flags: { config?: string; topology?: string; outDir: string; quiet?: boolean }): Promise<void> {
@@ -287,6 +272,7 @@ export async function buildProgram(commandName?: string): Promise<Command> {
     .addOption(new Option('--sparsity-mode <mode>', 'statistical (fast) or concrete (generated masks)').choices(['statistical', 'concrete']).default('statistical'))
     .option('--report <dir>', 'also write an HTML/Markdown/CSV/PNG report to this folder')
     .option('--allow-spill', 'LLM workloads that exceed device memory: stream the excess from the host instead of refusing')
+    .option(...SET_OPTION)
     .option('-q, --quiet', 'no progress or log lines on stderr')
     .action((flags: RunFlags) => runCommand(flags));
 
@@ -305,7 +291,8 @@ export async function buildProgram(commandName?: string): Promise<Command> {
     .addOption(new Option('--engine <engine>', 'event-driven pipeline or analytical bound').choices(['event', 'analytical']).default('event'))
     .addOption(new Option('--sparsity-mode <mode>', 'statistical (fast) or concrete (generated masks)').choices(['statistical', 'concrete']).default('statistical'))
     .option('--no-break-even', 'skip the break-even density search')
-    .option('--report <dir>', 'also write an HTML/Markdown/CSV/PNG report (speedup chart and per-run charts)')
+    .option('--report <dir>', 'also write an HTML/Markdown/CSV/PNG report (summary first, per-target detail collapsed)')
+    .option(...SET_OPTION)
     .option('-q, --quiet', 'no progress or log lines on stderr')
     .action((flags: CompareFlags) => compareCommand(flags));
 
@@ -326,11 +313,18 @@ export async function buildProgram(commandName?: string): Promise<Command> {
       }
     });
 
-  program.command('list').description('List families, architecture presets and workloads').action(listCommand);
+  program
+    .command('list')
+    .description("List the families, each family's presets and the bundled workloads it can run")
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((flags: { format: CatalogFormat }) => {
+      process.stdout.write(renderList(flags.format));
+    });
 
   program
     .command('describe <target>')
-    .description('Describe a family (parameters with units, defaults, descriptions) or a preset (resolved values, sources)')
+    .description('Describe a family (parameters with units, defaults, descriptions), an architecture preset (resolved values, sources) or a workload (operators, which families run it)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(describeCommand);
 
   const importCommand = program.command('import').description('Convert other tools\' input files to accsim YAML');

@@ -1,7 +1,7 @@
 // Bundled presets: architecture and workload files shipped in arch/ and workloads/, found by path
 // or by bare name.
 
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { didYouMean, inputError } from '../spec/errors.js';
@@ -29,3 +29,16 @@ export function presetNames(folder: 'arch' | 'workloads'): string[] {
     .sort();
 }
 
+
+/** A path or bare name as an architecture preset, else as a workload; undefined if neither. */
+export function findPreset(value: string): { kind: 'arch' | 'workloads'; path: string } | undefined {
+  for (const folder of ['arch', 'workloads'] as const) {
+    for (const extension of ['', '.yaml', '.yml', '.json']) {
+      const candidate = join(PACKAGE_ROOT, folder, `${value}${extension}`);
+      if (existsSync(candidate)) return { kind: folder, path: candidate };
+    }
+  }
+  // A file given by path: a workload has `operators`; everything else is read as an architecture.
+  if (existsSync(value)) return { kind: /^\s*operators\s*:/m.test(readFileSync(value, 'utf8')) ? 'workloads' : 'arch', path: resolve(value) };
+  return undefined;
+}

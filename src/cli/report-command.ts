@@ -17,6 +17,7 @@ export interface ReportFlags {
   pareto?: string;
   rooflineMacs: MacKind;
   scale: number;
+  theme: 'report' | 'slides';
   quiet?: boolean;
 }
 
@@ -63,7 +64,7 @@ export async function reportCommand(paths: string[], flags: ReportFlags): Promis
   const started = performance.now();
   const inputs = loadReportInputs(paths);
   applySweepFlags(inputs, flags);
-  const written = await writeReport(inputs, flags.out, flags.formats.split(','), { title: flags.title, macKind: flags.rooflineMacs, scale: flags.scale });
+  const written = await writeReport(inputs, flags.out, flags.formats.split(','), { title: flags.title, macKind: flags.rooflineMacs, scale: flags.scale, theme: flags.theme });
   if (!flags.quiet) {
     const charts = written.model.sections.reduce((n, s) => n + s.charts.length, 0);
     process.stderr.write(`wrote ${written.files.length} files (${charts} charts) to ${flags.out} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
@@ -85,6 +86,7 @@ export function addReportCommand(program: Command): Command {
     .option('--pareto <x,y>', `sweeps: two metrics for the Pareto front (${METRIC_NAMES.join(', ')})`, 'seconds,energyJ')
     .addOption(new Option('--roofline-macs <kind>', 'which MACs the roofline counts').choices(['issued', 'dense', 'effectual']).default('issued'))
     .option('--scale <n>', 'PNG pixels per CSS pixel', parseScale, 2)
+    .addOption(new Option('--theme <theme>', "PNG/SVG charts: 'report' or 'slides' (16:9, larger fonts)").choices(['report', 'slides']).default('report'))
     .option('-q, --quiet', 'no log lines on stderr')
     .action(async (paths: string[], flags: ReportFlags) => {
       await reportCommand(paths, flags);

@@ -93,7 +93,7 @@ export function registerSweepCommands(program: Command): void {
     .option('-o, --out <dir>', 'results directory (default results/<arch>-<run id>)')
     .option('-j, --jobs <n>', 'worker threads; 1 runs in-process (default: available cores)', wholeNumber('--jobs', 1, 1024))
     .option('--resume', 'continue an interrupted sweep in --out: skip points already there (refused if it is a different sweep)')
-    .addOption(new Option('--engine <engine>', 'analytical fast path or event-driven pipeline').choices(['analytical', 'event']).default('analytical'))
+    .addOption(new Option('--engine <engine>', 'event-driven pipeline or analytical bound (the same default as run and compare, so a point reproduces with accsim run)').choices(['event', 'analytical']).default('event'))
     .addOption(new Option('--convention <convention>', "counting convention: accsim's own or SCALE-Sim v2's").choices(['accsim', 'scalesim']).default('accsim'))
     .addOption(new Option('--sparsity-mode <mode>', 'statistical (fast) or concrete (generated masks)').choices(['statistical', 'concrete']).default('statistical'))
     .option('--seed <n>', 'seed for sampling and for every point (default: the sweep file\'s, else 1)', wholeNumber('--seed', 0, 0xffffffff))

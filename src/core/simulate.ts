@@ -28,17 +28,23 @@ import { simulateServing } from '../llm/serving.js';
  * `masks` lets callers that simulate the same workload many times (compare, sweeps) share the
  * concrete masks they generate; a mask depends only on its pattern, shape and seed.
  */
-export function simulate(arch: ArchSpec, workload: Workload, options: Partial<SimulateOptions> = {}, masks: MaskCache = new Map()): Result {
+/** Called after each operator (the CLI draws progress on stderr from it; the core does no I/O). */
+export type OperatorProgress = (done: number, total: number, name: string) => void;
+
+export function simulate(arch: ArchSpec, workload: Workload, options: Partial<SimulateOptions> = {}, masks: MaskCache = new Map(), onOperator?: OperatorProgress): Result {
   // LLM workloads (a `serving` block) go through src/llm: generation, collectives, capacity, serving metrics.
   if (workload.serving) return simulateServing(arch, workload, options, masks, simulateOperators);
-  return simulateOperators(arch, workload, options, masks);
+  return simulateOperators(arch, workload, options, masks, onOperator);
 }
 
 /** Simulates the workload's operators as listed, one after the other, on one device. */
-export function simulateOperators(arch: ArchSpec, workload: Workload, options: Partial<SimulateOptions> = {}, masks: MaskCache = new Map()): Result {
-  const resolvedOptions: SimulateOptions = { ...DEFAULT_OPTIONS, ...options };
+export function simulateOperators(arch: ArchSpec, workload: Workload, options: Partial<SimulateOptions> = {}, masks: MaskCache = new Map(), onOperator?: OperatorProgress): Result {
+  const requested: SimulateOptions = { ...DEFAULT_OPTIONS, ...options };
   const family = findFamily(arch.family);
   if (!family) throw inputError({ file: arch.file, keyPath: 'family', message: `unknown family '${arch.family}'` });
+  // The Result records the engine that ran, not the one asked for.
+  const engineNote = family.engines && !family.engines.includes(requested.engine) ? `engine: ${requested.engine} was requested; the ${family.id} family has only the ${family.engines[0]} engine, which ran` : undefined;
+  const resolvedOptions: SimulateOptions = engineNote ? { ...requested, engine: family.engines![0] } : requested;
   const config = family.configure(arch);
   const baseTable = ENERGY_TABLES[arch.energy.table];
   if (!baseTable) throw inputError({ file: arch.file, keyPath: 'energy.table', message: `unknown energy table '${arch.energy.table}'` });
@@ -52,6 +58,7 @@ export function simulateOperators(arch: ArchSpec, workload: Workload, options: P
     if (!family.operatorKinds.includes(op.kind)) throw unsupportedOperator(family, arch, workload, index);
     const sim = family.simulateOperator(config, op, { options: resolvedOptions, energy, masks, workloadFile: workload.file, operatorIndex: index });
     peaks.push(sim.peakMacsPerCycle ?? peakFor(op.dtype));
+    onOperator?.(index + 1, workload.operators.length, op.name);
     return operatorResult(op, withStaticPower(sim, arch, clockHz), clockHz, peaks[index]);
   });
   // The header peak is the workload's datatype: the one carrying the most dense MACs.
@@ -73,7 +80,7 @@ export function simulateOperators(arch: ArchSpec, workload: Workload, options: P
     options: resolvedOptions,
     operators,
     total: totals(operators, peaks, clockHz),
-    notes: collectNotes(operators),
+    notes: engineNote ? [engineNote, ...collectNotes(operators)] : collectNotes(operators),
   };
 }
 

@@ -1,8 +1,9 @@
 // The one interface every architecture family implements. A family is a folder under
 // src/families/ plus one line in registry.ts.
 
-import type { ParamDecl, StatDecl } from '../spec/params.js';
-import type { ArchSpec, Datatype, LevelTraffic, Operator, SimulateOptions } from '../core/types.js';
+import type { ParamDecl, ParamValues, StatDecl } from '../spec/params.js';
+import type { AreaBreakdown } from '../core/area-tables.js';
+import type { ArchSpec, Datatype, EngineKind, LevelTraffic, Operator, SimulateOptions } from '../core/types.js';
 import type { EnergyTable } from '../core/energy-tables.js';
 import type { MaskCache } from '../core/operand-sparsity.js';
 import type { MapNode, ResolveContext } from '../spec/resolve.js';
@@ -53,6 +54,10 @@ export interface Family<Config = unknown> {
   stats: readonly StatDecl[];
   /** Operator kinds this family can simulate. */
   operatorKinds: readonly Operator['kind'][];
+  /** Engines the family implements (default both); another request runs the first and says so. */
+  engines?: readonly EngineKind[];
+  /** Silicon area from the resolved parameters (src/core/area-tables.ts), when the family has a model. */
+  area?(values: ParamValues): AreaBreakdown;
   /** Cross-field checks and conversion to the family's typed configuration. Throws InputError. */
   /** Families with structured files (lists of levels, mappings) resolve the whole file themselves;
    * `reserved` are the top-level keys the loader handles. Default: the flat `params` declarations. */

@@ -2,7 +2,8 @@
 // versus dense on the same target, bytes per memory level, the bottleneck and break-even density.
 
 import type { CompareRow } from '../core/compare.js';
-import { bytes, engineering, joules, pJ, ratio, seconds } from './units.js';
+import { compareJson, type CompareReportRow } from './compare-input.js';
+import { bytes, csvNumber, fraction, joules, macs, pJ, ratio, seconds } from './units.js';
 
 export type CompareFormat = 'table' | 'json' | 'csv' | 'md';
 
@@ -13,19 +14,17 @@ function levelsOf(rows: CompareRow[]): string[] {
 }
 
 const breakEvenText = (value: CompareRow['breakEvenDensity']) =>
-  value === undefined ? '—' : value === null ? 'never' : value === 'no-effect' ? 'no effect' : value >= 1 ? 'always' : `< ${value.toFixed(3)}`;
+  value === undefined ? '—' : value === null ? 'never' : value === 'no-effect' ? 'no effect' : value >= 1 ? 'always' : `< ${fraction(value)}`;
 
-export function renderCompare(rows: CompareRow[], format: CompareFormat): string {
-  if (format === 'json') {
-    return JSON.stringify({ schema: 'accsim.compare', version: 1, rows: rows.map(({ result, ...row }) => ({ ...row, workload: result.workload, options: result.options, notes: result.notes })) }, null, 2) + '\n';
-  }
+export function renderCompare(rows: CompareReportRow[], format: CompareFormat, density = NaN): string {
+  if (format === 'json') return compareJson(rows, density);
   const levels = levelsOf(rows);
   const headers = ['target', 'format', 'weights', 'time', ...levels.map((l) => `${l} bytes`), 'energy', 'pJ/MAC', 'speedup', 'energy ratio', 'break-even density', 'bottleneck', 'effect'];
   if (format === 'csv') {
-    const csvHeaders = ['target', 'format', 'weights', 'seconds_s', ...levels.map((l) => `${l}_bytes_B`), 'energy_J', 'pJ_per_dense_MAC', 'speedup_vs_dense', 'energy_ratio_vs_dense', 'break_even_density', 'bottleneck', 'effect'];
+    const csvHeaders = ['target', 'format', 'weights', 'density_fraction', 'seconds', ...levels.map((l) => `${l}_bytes`), 'energy_J', 'pJ_per_MAC', 'speedup_ratio', 'energy_ratio', 'break_even_density_fraction', 'bottleneck', 'effect'];
     const quote = (v: string | number) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
     const lines = rows.map((r) =>
-      [r.arch, r.format, r.pattern, r.seconds, ...levels.map((l) => r.bytesByLevel[l] ?? 0), r.energyJ, r.pJPerMac, r.speedup, r.energyRatio, r.breakEvenDensity ?? '', r.bottleneck, r.effect].map(quote).join(','),
+      [r.arch, r.format, r.pattern, csvNumber(r.density), csvNumber(r.seconds), ...levels.map((l) => csvNumber(r.bytesByLevel[l] ?? 0, true)), csvNumber(r.energyJ), csvNumber(r.pJPerMac), csvNumber(r.speedup), csvNumber(r.energyRatio), r.breakEvenDensity === undefined ? '' : r.breakEvenDensity === null ? 'never' : r.breakEvenDensity === 'no-effect' ? 'no effect' : csvNumber(r.breakEvenDensity), r.bottleneck, r.effect].map(quote).join(','),
     );
     return [csvHeaders.join(','), ...lines].join('\n') + '\n';
   }
@@ -36,7 +35,7 @@ export function renderCompare(rows: CompareRow[], format: CompareFormat): string
     seconds(r.seconds),
     ...levels.map((l) => (l in r.bytesByLevel ? bytes(r.bytesByLevel[l]) : '—')),
     joules(r.energyJ),
-    pJ(r.pJPerMac),
+    pJ(r.pJPerMac, r.result.total.macs.dense),
     ratio(r.speedup),
     ratio(r.energyRatio),
     breakEvenText(r.breakEvenDensity),
@@ -53,6 +52,6 @@ export function renderCompare(rows: CompareRow[], format: CompareFormat): string
   const widths = headers.map((h, i) => Math.max(h.length, ...body.map((line) => line[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 3 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   const first = rows[0]?.result;
-  const title = first ? `${first.workload.name.replace(/ \[.*\]$/, '')}: ${engineering(first.total.macs.dense, 'MAC')} dense-equivalent, sparsity ${first.options.sparsityMode} (seed ${first.options.seed})` : '';
+  const title = first ? `${first.workload.name.replace(/ \[.*\]$/, '')}: ${macs(first.total.macs.dense)} dense-equivalent, sparsity ${first.options.sparsityMode} (seed ${first.options.seed})` : '';
   return [title, '', line(headers), line(widths.map((w) => '-'.repeat(w))), ...body.map(line), '', ...notes.map((n) => `  ${n}`)].join('\n') + '\n';
 }

@@ -7,9 +7,9 @@ import { join, relative } from 'node:path';
 import { simulate } from '../core/simulate.js';
 import type { Result, SimulateOptions } from '../core/types.js';
 import { loadArchFile, loadWorkloadFile } from '../io/files.js';
-import { compare, weightSparsityFor, withWeightSparsity } from '../core/compare.js';
+import { compare, weightSparsityFor, withWeightSparsity, type CompareRow } from '../core/compare.js';
+import { withWeightStorage } from '../cli/compare-flags.js';
 import { runSweep } from '../sweep/run.js';
-import { observationsFromResults } from './charts/speedup.js';
 import { loadSweepDir } from './report-writer.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,21 +69,17 @@ export const EXAMPLES: ExampleSpec[] = [
     title: 'Design review: weight formats for OPT-30B decode on A100 and H100',
     intro: [
       'OPT-30B decode linear layers (batch 16, FP16) on the A100 and H100 presets of the tensor-core family, with the weights stored dense, as bitmaps, in Tiled-CSL (Flash-LLM), CSR (a Sputnik-like CUDA-core SpMM) or 2:4 (cuSPARSELt-like).',
-      'The speedup chart sweeps unstructured sparsity from 50 % to 90 % (2:4 is fixed at 50 %); the two detailed sections show dense and Tiled-CSL at 80 % sparsity on the A100.',
+      'This is what `accsim compare -a a100,h100 -w opt-30b-decode --formats dense,bitmap,tiled-csl,csr,2:4 --density 0.2 --report DIR` writes, with the speedup curves run at densities 0.5 to 0.1 (2:4 is fixed at 50 %).',
     ],
-    runs: [
-      { arch: 'arch/a100.yaml', workload: 'workloads/opt-30b-decode.yaml', label: 'A100 · dense' },
-      { arch: 'arch/a100.yaml', workload: 'workloads/opt-30b-decode.yaml', label: 'A100 · tiled-csl at density 0.2', weights: { format: 'tiled-csl', density: 0.2 } },
-    ],
+    runs: [],
     extraInputs: (_results, root) => {
       const archs = ['a100', 'h100'].map((name) => loadArchFile(join(root, 'arch', `${name}.yaml`)));
       const workload = loadWorkloadFile(join(root, 'workloads', 'opt-30b-decode.yaml'));
-      const runs = [0.5, 0.6, 0.7, 0.8, 0.9].flatMap((sparsity) =>
-        compare({ archs, workload, formats: ['dense', 'bitmap', 'tiled-csl', 'csr', ...(sparsity === 0.5 ? ['2:4'] : [])], density: Number((1 - sparsity).toFixed(2)), blockSize: 4, options: {}, breakEven: false }).map(
-          (row) => ({ result: row.result, format: row.format, sparsity: row.format === 'dense' ? sparsity : 1 - row.density, target: row.arch }),
-        ),
+      const relative = (row: CompareRow): CompareRow => ({ ...row, result: { ...row.result, arch: { ...row.result.arch, file: `arch/${row.result.arch.file.split('/').pop()}` }, workload: { ...row.result.workload, file: 'workloads/opt-30b-decode.yaml' } } });
+      const rows = [0.2, 0.5, 0.4, 0.3, 0.1].flatMap((density) =>
+        withWeightStorage(compare({ archs, workload, formats: ['dense', 'bitmap', 'tiled-csl', 'csr', ...(density === 0.5 ? ['2:4'] : [])], density, blockSize: 4, options: {}, breakEven: density === 0.2 }), workload, 4, { seed: 1, sparsityMode: 'statistical' }).map(relative),
       );
-      return [{ kind: 'speedup', title: 'Speedup over dense vs weight sparsity', context: 'OPT-30B decode, batch 16, FP16', observations: observationsFromResults(runs), baselineFormat: 'dense' }];
+      return [{ kind: 'compare', rows, density: 0.2, source: 'accsim compare -a a100,h100 -w opt-30b-decode --density 0.2' }];
     },
   },
   {
@@ -91,7 +87,7 @@ export const EXAMPLES: ExampleSpec[] = [
     title: 'Design review: array size × SRAM sweep of the edge array on ResNet-18',
     intro: [
       'A grid sweep of the edge-128 systolic preset: array side (rows = cols) 32–256 and ifmap/filter SRAM 256 KiB–4 MiB, running ResNet-18 (batch 1) on the event engine.',
-      'The heatmaps show time and energy over the grid; the Pareto front trades latency against energy.',
+      'The heatmaps show time and energy over the grid; the Pareto front trades latency against silicon area (the systolic area model: PE array + SRAM, 28 nm). Latency against energy alone has a single optimum here (the largest array), which is why area is on the axis.',
     ],
     runs: [],
     extraInputs: async (_results, root) => {
@@ -111,7 +107,7 @@ export const EXAMPLES: ExampleSpec[] = [
       const sweep = loadSweepDir(dir);
       rmSync(dir, { recursive: true });
       // Paths and creation time would differ from machine to machine; the example shows neither.
-      return [{ ...sweep, run: { ...sweep.run, createdAt: '', arch: { ...sweep.run.arch, file: 'arch/edge-128.yaml' }, workloads: sweep.run.workloads.map((w) => ({ ...w, file: 'workloads/resnet18.yaml' })) }, label: 'edge-128 array × SRAM sweep', source: 'accsim sweep -a arch/edge-128.yaml -w workloads/resnet18.yaml', heatmap: { x: 'compute.rows', y: 'memory.ifmap_sram.capacity' } }];
+      return [{ ...sweep, run: { ...sweep.run, createdAt: '', arch: { ...sweep.run.arch, file: 'arch/edge-128.yaml' }, workloads: sweep.run.workloads.map((w) => ({ ...w, file: 'workloads/resnet18.yaml' })) }, label: 'edge-128 array × SRAM sweep', source: 'accsim sweep -a arch/edge-128.yaml -w workloads/resnet18.yaml', heatmap: { x: 'compute.rows', y: 'memory.ifmap_sram.capacity' }, pareto: { x: 'seconds', y: 'areaMm2' } }];
     },
   },
 ];

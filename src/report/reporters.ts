@@ -1,7 +1,7 @@
 // Reporters only read Results; they never recompute model quantities.
 
 import type { OperatorResult, Result, TotalResult } from '../core/types.js';
-import { bytes, cycles, engineering, joules, percent, pJ, seconds } from './units.js';
+import { bytes, count, csvNumber, cycles, engineering, joules, macs, percent, pJ, seconds } from './units.js';
 import { servingColumns, servingLines } from '../llm/serving-report.js';
 
 export type OutputFormat = 'table' | 'json' | 'csv' | 'md';
@@ -27,36 +27,35 @@ function rowsOf(result: Result): Row[] {
 
 interface Column {
   header: string;
+  /** The CSV header: the quantity and its unit (`cycles`, `seconds`, `DRAM_read_bytes`, `pJ_per_MAC`). */
+  csvHeader: string;
   human: (row: Row) => string;
   raw: (row: Row) => number | string;
+  /** Counts (cycles, bytes, MACs) are whole numbers in the CSV. */
+  isCount?: boolean;
 }
 
 function columns(result: Result): Column[] {
   const cols: Column[] = [
-    { header: 'operator', human: (r) => (r.count > 1 ? `${r.name} ×${r.count}` : r.name), raw: (r) => r.name },
-    { header: 'cycles', human: (r) => cycles(r.cycles), raw: (r) => r.cycles },
-    { header: 'stall cycles', human: (r) => cycles(r.stallCycles), raw: (r) => r.stallCycles },
-    { header: 'time', human: (r) => seconds(r.seconds), raw: (r) => r.seconds },
-    { header: 'util', human: (r) => percent(r.utilization), raw: (r) => r.utilization },
-    { header: 'MACs', human: (r) => engineering(r.macs.dense, 'MAC'), raw: (r) => r.macs.dense },
+    { header: 'operator', csvHeader: 'operator', human: (r) => (r.count > 1 ? `${r.name} ×${r.count}` : r.name), raw: (r) => r.name },
+    { header: 'cycles', csvHeader: 'cycles', human: (r) => cycles(r.cycles), raw: (r) => r.cycles, isCount: true },
+    { header: 'stall cycles', csvHeader: 'stall_cycles', human: (r) => cycles(r.stallCycles), raw: (r) => r.stallCycles, isCount: true },
+    { header: 'time', csvHeader: 'seconds', human: (r) => seconds(r.seconds), raw: (r) => r.seconds },
+    { header: 'util', csvHeader: 'utilization_fraction', human: (r) => percent(r.utilization), raw: (r) => r.utilization },
+    { header: 'MACs', csvHeader: 'MACs', human: (r) => macs(r.macs.dense), raw: (r) => r.macs.dense, isCount: true },
   ];
   for (const level of levels(result)) {
-    cols.push({ header: `${level} rd`, human: (r) => bytes(r.memory[level]?.readBytes ?? 0), raw: (r) => r.memory[level]?.readBytes ?? 0 });
-    cols.push({ header: `${level} wr`, human: (r) => bytes(r.memory[level]?.writeBytes ?? 0), raw: (r) => r.memory[level]?.writeBytes ?? 0 });
+    cols.push({ header: `${level} rd`, csvHeader: `${level}_read_bytes`, human: (r) => bytes(r.memory[level]?.readBytes ?? 0), raw: (r) => r.memory[level]?.readBytes ?? 0, isCount: true });
+    cols.push({ header: `${level} wr`, csvHeader: `${level}_write_bytes`, human: (r) => bytes(r.memory[level]?.writeBytes ?? 0), raw: (r) => r.memory[level]?.writeBytes ?? 0, isCount: true });
   }
   for (const component of components(result)) {
-    cols.push({ header: `E ${component}`, human: (r) => joules(r.energy.components[component] ?? 0), raw: (r) => r.energy.components[component] ?? 0 });
+    cols.push({ header: `E ${component}`, csvHeader: `energy_${component}_J`, human: (r) => joules(r.energy.components[component] ?? 0), raw: (r) => r.energy.components[component] ?? 0 });
   }
-  cols.push({ header: 'energy', human: (r) => joules(r.energy.totalJ), raw: (r) => r.energy.totalJ });
-  cols.push({ header: 'pJ/MAC', human: (r) => pJ(r.pJPerMac.dense), raw: (r) => r.pJPerMac.dense });
-  cols.push({ header: 'bottleneck', human: (r) => r.bottleneck, raw: (r) => r.bottleneck });
+  cols.push({ header: 'energy', csvHeader: 'energy_J', human: (r) => joules(r.energy.totalJ), raw: (r) => r.energy.totalJ });
+  // Element-wise operators do no MACs: their energy per MAC has no meaning ('—', an empty CSV cell).
+  cols.push({ header: 'pJ/MAC', csvHeader: 'pJ_per_MAC', human: (r) => pJ(r.pJPerMac.dense, r.macs.dense), raw: (r) => (r.macs.dense === 0 ? '' : r.pJPerMac.dense) });
+  cols.push({ header: 'bottleneck', csvHeader: 'bottleneck', human: (r) => r.bottleneck, raw: (r) => r.bottleneck });
   return cols;
-}
-
-function rawHeader(header: string): string {
-  const units: Record<string, string> = { cycles: 'cycles', 'stall cycles': 'cycles', time: 's', util: 'fraction', MACs: 'MAC', energy: 'J', 'pJ/MAC': 'pJ' };
-  const unit = header.endsWith(' rd') || header.endsWith(' wr') ? 'B' : header.startsWith('E ') ? 'J' : units[header];
-  return unit ? `${header.replace(/ /g, '_')}_${unit}` : header.replace(/ /g, '_');
 }
 
 function textTable(headers: string[], body: string[][]): string[] {
@@ -74,7 +73,7 @@ export function renderTable(result: Result): string {
   const performance = cols.filter((c) => !isEnergy(c));
   const energy = [cols[0], ...cols.filter(isEnergy)];
   const out = [
-    `${result.arch.name} (${result.arch.family}, ${engineering(result.arch.clockHz, 'Hz')}, ${result.arch.peakMacsPerCycle} MAC/cycle) × ${result.workload.name}`,
+    `${result.arch.name} (${result.arch.family}, ${engineering(result.arch.clockHz, 'Hz')}, ${count(result.arch.peakMacsPerCycle, 'MAC/cycle')}) × ${result.workload.name}`,
     `engine: ${result.options.engine}, convention: ${result.options.convention}, sparsity: ${result.options.sparsityMode}, seed: ${result.options.seed}`,
     '',
     ...textTable(performance.map((c) => c.header), rows.map((row) => performance.map((c) => c.human(row)))),
@@ -87,8 +86,8 @@ export function renderTable(result: Result): string {
   return out.join('\n') + '\n';
 }
 
-function csvCell(value: number | string): string {
-  const text = String(value);
+function csvCell(value: number | string, isCount = false): string {
+  const text = typeof value === 'number' ? csvNumber(value, isCount) : value;
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -96,9 +95,9 @@ export function renderCsv(result: Result): string {
   const cols = columns(result);
   // LLM serving metrics: extra columns, filled on the TOTAL row only.
   const serving = servingColumns(result);
-  const lines = [[...cols.map((c) => rawHeader(c.header)), ...serving.map((c) => c.header)].join(',')];
+  const lines = [[...cols.map((c) => c.csvHeader), ...serving.map((c) => c.header)].join(',')];
   const rows = rowsOf(result);
-  rows.forEach((row, i) => lines.push([...cols.map((c) => csvCell(c.raw(row))), ...serving.map((c) => (i === rows.length - 1 ? csvCell(c.value) : ''))].join(',')));
+  rows.forEach((row, i) => lines.push([...cols.map((c) => csvCell(c.raw(row), c.isCount)), ...serving.map((c) => (i === rows.length - 1 ? csvCell(c.value) : ''))].join(',')));
   return lines.join('\n') + '\n';
 }
 

@@ -9,6 +9,7 @@ import { InputError } from '../spec/errors.js';
 import { readMaskRelative, readMatrixRelative, readModelRelative } from '../io/files.js';
 import type { ModelReader } from '../llm/load.js';
 import { simulate } from '../core/simulate.js';
+import { findFamily } from '../families/registry.js';
 import type { ArchSpec, Result, SimulateOptions, Workload } from '../core/types.js';
 import { SWEEP_POINT_SCHEMA, type PointMetrics, type SweepPoint } from './types.js';
 import { baseTreeFromText, treeOfVariant, type BaseTree } from './spec-tree.js';
@@ -124,7 +125,15 @@ export function pointMetrics(result: Result, arch: ArchSpec): PointMetrics {
     stallCycles: total.stallCycles,
     peakMacsPerCycle: result.arch.peakMacsPerCycle,
     onChipBytes,
+    ...areaMetrics(result, arch),
     bottleneck: total.bottleneck,
     ...(result.serving ? { tokensPerSecond: result.serving.tokensPerSecond, joulesPerToken: result.serving.joulesPerToken } : {}),
   };
+}
+
+/** areaMm2 and perfPerArea from the family's area model (src/families/<family>/area.ts), if it has one. */
+function areaMetrics(result: Result, arch: ArchSpec): Pick<PointMetrics, 'areaMm2' | 'perfPerArea'> {
+  const area = findFamily(arch.family)?.area?.(arch.values);
+  if (!area || !(area.totalMm2 > 0)) return {};
+  return { areaMm2: area.totalMm2, perfPerArea: result.total.seconds > 0 ? result.total.macs.dense / result.total.seconds / area.totalMm2 : 0 };
 }

@@ -150,7 +150,7 @@ export function buildPlan(input: PlanInput): SweepPlan {
     sampling,
     constraints: constraints.map((c) => c.text),
     seed,
-    engine: input.engine ?? 'analytical',
+    engine: input.engine ?? 'event',
     convention: input.convention ?? 'accsim',
     sparsityMode: input.sparsityMode ?? 'statistical',
   };

@@ -16,10 +16,11 @@
 //    is not (and 1 when both are 0). Rows sorted by ratio, largest first.
 
 import { inputError, didYouMean } from '../spec/errors.js';
-import { engineering, percent } from '../report/units.js';
+import { engineering, percent, pJ, count, ratio, significant } from '../report/units.js';
+import { paramText } from '../report/param-units.js';
 import type { PointMetrics, SweepPoint } from './types.js';
 
-export const NUMERIC_METRICS = ['cycles', 'seconds', 'energyJ', 'pJPerMac', 'utilization', 'macs', 'dramBytes', 'stallCycles', 'peakMacsPerCycle', 'onChipBytes'] as const;
+export const NUMERIC_METRICS = ['cycles', 'seconds', 'energyJ', 'pJPerMac', 'utilization', 'macs', 'dramBytes', 'stallCycles', 'peakMacsPerCycle', 'onChipBytes', 'areaMm2', 'perfPerArea'] as const;
 export type NumericMetric = (typeof NUMERIC_METRICS)[number];
 
 export interface MetricSpec {
@@ -167,22 +168,23 @@ const UNIT: Record<NumericMetric, string> = {
   stallCycles: 'cycles',
   peakMacsPerCycle: 'MAC/cycle',
   onChipBytes: 'B',
+  areaMm2: 'mm²',
+  perfPerArea: 'MAC/s/mm²',
 };
 
-/** Numbers for people: engineering notation with the metric's unit. */
+const COUNTS: ReadonlySet<NumericMetric> = new Set(['cycles', 'macs', 'dramBytes', 'stallCycles', 'onChipBytes']);
+
+/** Numbers for people: engineering notation with the metric's unit (counts whole below 10,000). */
 export function formatMetric(key: NumericMetric, value: number): string {
   if (key === 'utilization') return percent(value);
-  if (key === 'pJPerMac') return `${value.toPrecision(3)} pJ/MAC`;
-  return engineering(value, UNIT[key]);
+  if (key === 'pJPerMac') return `${pJ(value)}/MAC`;
+  // Areas are quoted in mm² whatever their size (no prefixes on a squared unit).
+  if (key === 'areaMm2') return `${significant(value, 3)} mm²`;
+  return COUNTS.has(key) ? count(value, UNIT[key]) : engineering(value, UNIT[key]);
 }
 
-/** Swept values are SI without their unit here: large and small ones in engineering notation (64.0 G). */
-const formatParam = (value: unknown): string => {
-  if (typeof value !== 'number') return String(value);
-  const magnitude = Math.abs(value);
-  if (magnitude !== 0 && (magnitude >= 1e5 || magnitude < 1e-3)) return engineering(value, '', 4);
-  return String(Number(value.toPrecision(6)));
-};
+/** Swept values with the unit their declaration gives (`51.2 GB/s`, `1 MiB`). */
+const formatParam = (key: string, value: unknown): string => paramText(key, value);
 
 function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -205,7 +207,7 @@ export function renderPareto(fronts: readonly ParetoFront[], metrics: readonly M
   const params = paramKeys(all);
   const headers = ['workload', 'index', ...params, ...metrics.map(label)];
   if (format === 'csv') return csv(headers, all.map((p) => [p.workload, p.index, ...params.map((k) => p.params[k]), ...metrics.map((m) => valueOf(p, m.key))]));
-  const rows = all.map((p) => [p.workload, String(p.index), ...params.map((k) => (k in p.params ? formatParam(p.params[k]) : '')), ...metrics.map((m) => formatMetric(m.key, valueOf(p, m.key)!))]);
+  const rows = all.map((p) => [p.workload, String(p.index), ...params.map((k) => (k in p.params ? formatParam(k, p.params[k]) : '')), ...metrics.map((m) => formatMetric(m.key, valueOf(p, m.key)!))]);
   const notes = fronts.map((f) => `${f.workload}: ${f.points.length} Pareto-optimal of ${f.considered} ok points (minimising ${metrics.map(label).join(', ')})`);
   return table(headers, rows) + notes.join('\n') + '\n';
 }
@@ -215,7 +217,7 @@ export function renderBest(best: readonly BestPoint[], metric: MetricSpec, forma
   const params = paramKeys(best.map((b) => b.point));
   const headers = ['workload', 'index', label(metric), ...params, 'of ok points'];
   if (format === 'csv') return csv(headers, best.map((b) => [b.workload, b.point.index, b.value, ...params.map((k) => b.point.params[k]), b.considered]));
-  return table(headers, best.map((b) => [b.workload, String(b.point.index), formatMetric(metric.key, b.value), ...params.map((k) => (k in b.point.params ? formatParam(b.point.params[k]) : '')), String(b.considered)]));
+  return table(headers, best.map((b) => [b.workload, String(b.point.index), formatMetric(metric.key, b.value), ...params.map((k) => (k in b.point.params ? formatParam(k, b.point.params[k]) : '')), String(b.considered)]));
 }
 
 export function renderSensitivity(rows: readonly SensitivityRow[], metric: MetricSpec, format: ReduceFormat): string {
@@ -228,7 +230,7 @@ export function renderSensitivity(rows: readonly SensitivityRow[], metric: Metri
   return (
     table(
       headers,
-      rows.map((r) => [r.workload, r.parameter, String(r.values), formatMetric(metric.key, r.minMean), formatParam(r.minAt), formatMetric(metric.key, r.maxMean), formatParam(r.maxAt), Number.isFinite(r.ratio) ? `${r.ratio.toFixed(3)}×` : '∞']),
+      rows.map((r) => [r.workload, r.parameter, String(r.values), formatMetric(metric.key, r.minMean), formatParam(r.parameter, r.minAt), formatMetric(metric.key, r.maxMean), formatParam(r.parameter, r.maxAt), Number.isFinite(r.ratio) ? ratio(r.ratio) : '∞']),
     ) + `sensitivity = max/min over a parameter's values of the mean ${metric.key} of the ok points with that value (other parameters not held fixed)\n`
   );
 }

@@ -153,7 +153,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
 
   const jobs = Math.max(1, Math.floor(options.jobs ?? availableParallelism()));
   log(
-    `sweep ${plan.runId}: ${all.length} points${shard ? ` (shard ${shard.index}/${shard.count} of ${plan.totalPoints})` : ''}` +
+    `sweep ${plan.runId}: ${all.length} points, ${plan.definition.engine} engine${shard ? ` (shard ${shard.index}/${shard.count} of ${plan.totalPoints})` : ''}` +
       `${plan.skippedByConstraints ? `, ${plan.skippedByConstraints} skipped by constraints` : ''}` +
       `${resumed ? `, ${resumed} already done` : ''} → ${dir}` +
       `${options.queue ? ` via ${options.queue}` : remaining.length > 1 && jobs > 1 ? ` on ${jobs} threads` : ''}`,

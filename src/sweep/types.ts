@@ -20,6 +20,10 @@ export interface PointMetrics {
   peakMacsPerCycle: number;
   /** Sum of on-chip buffer capacities in bytes (an area proxy together with peakMacsPerCycle). */
   onChipBytes: number;
+  /** Silicon area (mm²) from the family's area model; absent when the family has none. */
+  areaMm2?: number;
+  /** Dense-equivalent MACs per second per mm² (throughput per area); absent without an area model. */
+  perfPerArea?: number;
   bottleneck: string;
   /** LLM workloads (a `serving` block): tokens/s over all devices and J/token, so batch sweeps can plot them. */
   tokensPerSecond?: number;

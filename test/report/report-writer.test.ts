@@ -40,16 +40,18 @@ function saveSweep(dir: string, partialLastLine = false): void {
 }
 
 describe('report model', () => {
-  it('has an overview, a comparison, the speedup study, one section per result and the sweep', () => {
+  it('has the summary first, then the speedup study and the sweep, then one collapsed detail section per result', () => {
     const model = buildReport(inputs());
-    expect(model.sections.map((s) => s.title)).toEqual(['Overview', 'Comparison', 'Sparse formats', 'Toy 10x10', 'Toy 2', 'Sweep: toy-sweep']);
+    expect(model.sections.map((s) => s.title)).toEqual(['Summary', 'Sparse formats', 'Sweep: toy-sweep', 'Toy 10x10', 'Toy 2']);
+    expect(model.sections.map((s) => s.detail ?? false)).toEqual([false, false, false, true, true]);
     expect(model.title).toBe('Design review: Toy 10x10 vs Toy 2');
-    const [overview, comparison, speedup, toy, , sweep] = model.sections;
-    expect(overview.tables[0].rows.map((r) => r[r.length - 1])).toEqual(['1.00×', '0.50×']);
-    expect(comparison.charts.map((c) => c.id)).toEqual(['comparison-totals', 'comparison-operators']);
+    const [overview, speedup, sweep, toy] = model.sections;
+    expect(overview.tables[0].rows.map((r) => r[r.length - 1])).toEqual(['1×', '0.5×']);
+    expect(overview.charts.map((c) => c.id)).toEqual(['comparison-totals', 'summary-time-by-bottleneck', 'summary-energy', 'comparison-operators']);
     expect(speedup.tables[0].rows).toHaveLength(12);
-    // Per result: time, cycles, energy, one roofline per memory level; the operator table ends with TOTAL.
-    expect(toy.charts.map((c) => c.id)).toEqual(['toy-10x10-time', 'toy-10x10-cycles', 'toy-10x10-energy', 'toy-10x10-roofline-dram', 'toy-10x10-roofline-sram']);
+    // Per result: time, cycles, energy, and a roofline only where the level has a bandwidth ceiling
+    // (the toy's sram never bounds an operator); the operator table ends with TOTAL.
+    expect(toy.charts.map((c) => c.id)).toEqual(['toy-10x10-time', 'toy-10x10-cycles', 'toy-10x10-energy', 'toy-10x10-roofline-dram']);
     expect(toy.tables[0].rows.map((r) => r[0])).toEqual(['A', 'B ×2', 'C', 'TOTAL']);
     expect(toy.notes).toEqual(['toy result for tests']);
     expect(sweep.charts.map((c) => c.id)).toEqual(['sweep-toy-sweep-heatmap-seconds', 'sweep-toy-sweep-heatmap-energyj', 'sweep-toy-sweep-pareto']);
@@ -63,7 +65,9 @@ describe('report model', () => {
   it('accepts bare Results and labels one result by arch × workload', () => {
     const model = buildReport([sampleResult()]);
     expect(model.title).toBe('Design review: Toy 10x10 × Toy net');
-    expect(model.sections.map((s) => s.title)).toEqual(['Overview', 'Toy 10x10 × Toy net']);
+    expect(model.sections.map((s) => s.title)).toEqual(['Summary', 'Toy 10x10 × Toy net']);
+    // One result: its time, energy and DRAM roofline are in the summary, not drawn again below.
+    expect(model.sections.map((s) => s.charts.map((c) => c.id))).toEqual([['summary-time', 'summary-energy', 'summary-roofline-dram'], ['toy-10x10-toy-net-cycles']]);
     expect(() => buildReport([])).toThrow(InputError);
   });
 
@@ -100,7 +104,7 @@ describe('writeReport', () => {
     const some = inputs().filter((_, i) => i !== 1); // one result: fewer images to render
     const written = await writeReport(some, out, ['html', 'md', 'csv', 'png', 'svg'], { scale: 1 });
     const charts = written.model.sections.flatMap((s) => s.charts);
-    expect(charts.length).toBe(9); // speedup 1 + result 5 + sweep 3
+    expect(charts.length).toBe(8); // summary 3 + speedup 1 + sweep 3 + result detail 1
     for (const chart of charts) {
       expect(written.files).toContain(`charts/${chart.id}.png`);
       expect(written.files).toContain(`charts/${chart.id}.svg`);
@@ -110,10 +114,10 @@ describe('writeReport', () => {
     const links = [...md.matchAll(/\]\(((?:charts|csv)\/[^)]+)\)/g)].map((m) => m[1]);
     expect(links.length).toBeGreaterThan(charts.length * 2);
     for (const link of links) expect(existsSync(join(out, link)), link).toBe(true);
-    expect(md).toContain('| A | 20.0 cycles |');
+    expect(md).toContain('| A | 20 cycles |');
     // CSV: raw SI numbers, one row per record.
     const summary = readFileSync(join(out, 'csv', 'summary.csv'), 'utf8').trim().split('\n');
-    expect(summary[0]).toBe('result,arch,family,workload,cycles,seconds_s,energy_J,pJ_per_dense_MAC,pJ_per_effectual_MAC,utilization,bottleneck,speedup_vs_first');
+    expect(summary[0]).toBe('result,arch,family,workload,cycles,seconds,energy_J,pJ_per_MAC,pJ_per_effectual_MAC,utilization_fraction,bottleneck,speedup_ratio');
     expect(summary).toHaveLength(2);
     expect(summary[1].split(',').slice(0, 5)).toEqual(['Toy 10x10 × Toy net', 'Toy 10x10', 'systolic', 'Toy net', '90']);
     const points = readFileSync(join(out, 'csv', 'sweep-toy-sweep-points.csv'), 'utf8').trim().split('\n');
@@ -133,10 +137,10 @@ describe('writeReport', () => {
   it('renders Markdown with SVG images when only SVG is asked for, and md alone still gets PNGs', async () => {
     const out = scratch();
     const written = await writeReport([sampleResult()], out, ['md', 'svg'], { scale: 1 });
-    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/\(charts\/toy-10x10-toy-net-time\.svg\)/);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/\(charts\/summary-time\.svg\)/);
     expect(written.files.some((f) => f.endsWith('.png'))).toBe(false);
     const mdOnly = await writeReport([sampleResult()], scratch(), ['md'], { scale: 1 });
-    expect(mdOnly.files.filter((f) => f.endsWith('.png'))).toHaveLength(5);
+    expect(mdOnly.files.filter((f) => f.endsWith('.png'))).toHaveLength(4);
     expect(mdOnly.files.some((f) => f.endsWith('.csv'))).toBe(false);
     await expect(writeReport([sampleResult()], scratch(), ['pdf'])).rejects.toThrow(/unknown report format 'pdf'/);
   });
@@ -150,6 +154,8 @@ describe('writeReport', () => {
     expect(html).not.toContain('sourceMappingURL');
     expect(html).toContain("default-src 'none'");
     expect(html.match(/<canvas /g)).toHaveLength(16);
+    // Detail sections are collapsed behind the summary.
+    expect(html.match(/<details class="detail"/g)).toHaveLength(2);
     // The embedded JSON cannot end its <script> early.
     const data = /<script type="application\/json" id="accsim-chart-data">([\s\S]*?)<\/script>/.exec(html)![1];
     expect(JSON.parse(data)).toHaveLength(16);
@@ -213,7 +219,7 @@ describe('accsim report (command)', () => {
     expect(md).toContain('Energy over memory.dram.bandwidth × compute.rows');
     expect(md).toContain('Pareto front: Time vs peak MACs per cycle');
     expect(existsSync(join(out, 'report.html'))).toBe(false);
-    expect(readdirSync(join(out, 'charts')).filter((f) => f.endsWith('.png'))).toHaveLength(5 + 2);
+    expect(readdirSync(join(out, 'charts')).filter((f) => f.endsWith('.png'))).toHaveLength(4 + 2); // the result's summary 3 + detail 1; the sweep's heatmap and Pareto
   });
 
   it('rejects unknown heatmap parameters and metrics with a hint', async () => {

@@ -44,7 +44,7 @@ describe('accsim sweep', () => {
     expect(lines[7]).toMatchObject({ workload: RESNET, status: 'ok', params: { 'compute.rows': 16, 'compute.cols': 32, 'compute.dataflow': 'os' } });
 
     const meta = run(referenceDir);
-    expect(meta).toMatchObject({ schema: 'accsim.sweep-run', version: 1, toolVersion: '0.1.0', seed: 1, engine: 'analytical', totalPoints: TOTAL, sampling: { kind: 'grid' }, counts: { ok: 16, error: 8 } });
+    expect(meta).toMatchObject({ schema: 'accsim.sweep-run', version: 1, toolVersion: '0.1.0', seed: 1, engine: 'event', totalPoints: TOTAL, sampling: { kind: 'grid' }, counts: { ok: 16, error: 8 } });
     expect(meta.arch).toMatchObject({ file: EDGE, hash: expect.stringMatching(/^[0-9a-f]{16}$/) });
     expect(meta.workloads.map((w) => w.file)).toEqual([BERT, RESNET]);
     expect(meta.axes).toEqual([

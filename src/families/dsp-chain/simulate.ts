@@ -8,6 +8,7 @@
 // activations behind the HBM switch at 0.35 cost what they cost), with HBM and DDR running in
 // parallel and tensors within one memory sharing it; the pipeline then runs at 1 "byte" per cycle.
 
+import { bytes } from '../../report/units.js';
 import type { ActionCount, FamilyContext, OperatorSimulation } from '../family.js';
 import { INPUTS_PER_ELEMENT, OPS_PER_ELEMENT } from '../../core/elementwise.js';
 import { analyticalPipeline, simulatePipeline, type PipelineSpec, type TileRun } from '../../core/engine/pipeline.js';
@@ -177,7 +178,7 @@ export function simulateGemm(config: DspChainConfig, op: GemmOperator, context: 
     const needed = weightBytes * op.count;
     if (needed > capacity) {
       notes.push(
-        `${op.name}: ${op.count} × ${weightBytes} B of ${weightClass === 'kvCache' ? 'KV cache' : weightClass} exceed the ${capacity} B of the ${memory.toUpperCase()} channels holding them; simulated as if they fit`,
+        `${op.name}: ${op.count} × ${bytes(weightBytes)} of ${weightClass === 'kvCache' ? 'KV cache' : weightClass} exceed the ${bytes(capacity)} of the ${memory.toUpperCase()} channels holding them; simulated as if they fit`,
       );
     }
   }

@@ -23,6 +23,8 @@ export const scratchpadFamily: Family<ScratchpadConfig> = {
   params: SCRATCHPAD_PARAMS,
   stats: SCRATCHPAD_STATS,
   operatorKinds: ['spgemm', 'spmv', 'pagerank', 'bfs'],
+  // The kernels are event-driven by nature (hash-table probes, queue occupancy): no closed form.
+  engines: ['event'],
   configure(arch: ArchSpec): ScratchpadConfig {
     return configureScratchpad(arch);
   },

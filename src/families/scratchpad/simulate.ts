@@ -1,6 +1,7 @@
 // One operator on the scratchpad machine: resolve the matrices, run the kernel on the event
 // engine and turn the engine's counters into an OperatorSimulation.
 
+import { things } from '../../report/units.js';
 import type { CsrMatrix } from '../../matrix/csr.js';
 import type { LevelTraffic, MatrixSource, Operator, SparseOperator } from '../../core/types.js';
 import { DATATYPE_BITS } from '../../core/types.js';
@@ -138,7 +139,7 @@ export function simulateScratchpad(config: ScratchpadConfig, op: Operator, conte
         stats['hash.split_rows'] = s.splitRows;
         windowsPerCore = s.windows / config.cores;
         notes.push(
-          `Row-wise: ${s.slots} hash slots per core (load factor ${config.hash.loadFactor}), ${s.windows} windows over ${config.cores} cores, ${s.pieces} work pieces, ${s.splitRows} rows split by columns; window and piece boundaries come from per-row partial-product counts (not charged).`,
+          `Row-wise: ${things(s.slots, 'hash slots')} per core (load factor ${config.hash.loadFactor}), ${things(s.windows, 'windows')} over ${config.cores} cores, ${things(s.pieces, 'work pieces')}, ${things(s.splitRows, 'rows')} split by columns; window and piece boundaries come from per-row partial-product counts (not charged).`,
         );
       };
     } else if (dataflow === 'inner') {
@@ -182,7 +183,7 @@ export function simulateScratchpad(config: ScratchpadConfig, op: Operator, conte
       macs = bfs.edges;
       stats['bfs.levels'] = bfs.levels;
       stats['bfs.vertices_reached'] = bfs.reached;
-      notes.push(`BFS from vertex ${root}: ${bfs.levels} levels, ${bfs.reached} vertices reached, ${bfs.edges} edges examined (counted as MACs of the (or, and) semiring).`);
+      notes.push(`BFS from vertex ${root}: ${bfs.levels} levels, ${things(bfs.reached, 'vertices')} reached, ${things(bfs.edges, 'edges')} examined (counted as MACs of the (or, and) semiring).`);
     };
   }
 

@@ -1,6 +1,7 @@
 // Systolic-array family (TPU-like): R×C PEs, output/weight/input-stationary dataflows, GEMM and
 // im2col-lowered conv, ifmap/filter/ofmap SRAM buffers and a DRAM port.
 
+import { systolicArea } from './area.js';
 import type { Family, ActionCount, FamilyContext, OperatorSimulation } from '../family.js';
 import { INPUTS_PER_ELEMENT, OPS_PER_ELEMENT } from '../../core/elementwise.js';
 import type { ArchSpec, ElementwiseOperator, GemmOperator, LevelTraffic, Operator } from '../../core/types.js';
@@ -220,7 +221,8 @@ function simulateOperator(config: SystolicConfig, operator: Operator, context: F
     : { weight: weight.quantisedDenseBytes / weight.denseBytes, input: 1 };
   const skip: SkipPlan | undefined =
     config.zeroHandling === 'skipping' && options.convention === 'accsim' ? planSkipping(config, op, weight, input, context.masks) : undefined;
-  const mapping = skip ? mapSkipping(config, op, scale, skip) : mapOperator(config, op, scale);
+  const firstOperator = context.operatorIndex === 0;
+  const mapping = skip ? mapSkipping(config, op, scale, skip, firstOperator) : mapOperator(config, op, scale, firstOperator);
   const counts = options.convention === 'scalesim' ? countScaleSim(config, op) : countNative(config, op, mapping, options.engine);
   const macs = op.m * op.n * op.k * op.batch;
   const effectualMacs = macs * weight.density * input.density;
@@ -323,9 +325,9 @@ function sparsityNotes(config: SystolicConfig, options: FamilyContext['options']
  * raised by K/K' so DRAM and SRAM bytes stay those of the real operands (the mux still reads every
  * input of a group), and each fold's stream shortened to the busiest PE's work.
  */
-function mapSkipping(config: SystolicConfig, op: GemmOperator, scale: { weight: number; input: number }, skip: SkipPlan): SystolicMapping {
+function mapSkipping(config: SystolicConfig, op: GemmOperator, scale: { weight: number; input: number }, skip: SkipPlan, firstOperator: boolean): SystolicMapping {
   const widen = op.k / skip.packedK;
-  const mapping = mapOperator(config, { ...op, k: skip.packedK }, { weight: scale.weight * widen, input: scale.input * widen });
+  const mapping = mapOperator(config, { ...op, k: skip.packedK }, { weight: scale.weight * widen, input: scale.input * widen }, firstOperator);
   const perFold = cyclesPerFold(config, skip.skippedStream);
   return {
     ...mapping,
@@ -364,6 +366,7 @@ export const systolicFamily: Family<SystolicConfig> = {
   params: SYSTOLIC_PARAMS,
   stats: SYSTOLIC_STATS,
   operatorKinds: ['gemm', 'conv2d', 'batched_matmul', 'elementwise'],
+  area: systolicArea,
   configure,
   clockHz: (config) => config.clockHz,
   peakMacsPerCycle: (config) => config.rows * config.cols,

@@ -103,7 +103,7 @@ export interface OperandScale {
   weight: number;
 }
 
-export function mapOperator(config: SystolicConfig, op: GemmOperator, scale: OperandScale = { input: 1, weight: 1 }): SystolicMapping {
+export function mapOperator(config: SystolicConfig, op: GemmOperator, scale: OperandScale = { input: 1, weight: 1 }, firstOperator = false): SystolicMapping {
   const { rows, cols, dataflow } = config;
   const { rowDim, colDim, streamDim } = gemmDims(dataflow, op);
   const rowFolds = ceilDiv(rowDim, rows);
@@ -143,7 +143,11 @@ export function mapOperator(config: SystolicConfig, op: GemmOperator, scale: Ope
     fits(m * k * inputBytes * inputReuseFactor, config.ifmapBytes) &&
     fits(m * n * outputBytes, config.ofmapBytes);
   if (residentActivations) notes.push('activations stay on chip between layers where input and output fit their buffers (memory.activations_on_chip): only weights cross DRAM');
-  const inputFactor = residentActivations ? 0 : inputReuseFactor;
+  // Nothing produced the workload's first input on chip: the host writes it to DRAM and the
+  // array reads it from there (TPU v1: host memory → Unified Buffer over the DMA path).
+  const inputFromHost = residentActivations && firstOperator;
+  if (inputFromHost) notes.push("the workload's first operator reads its input from DRAM, where the host put it, even with memory.activations_on_chip");
+  const inputFactor = residentActivations && !firstOperator ? 0 : inputReuseFactor;
   const outputFactor = residentActivations ? 0 : 1;
 
   // Try both loop orders over (row folds, column folds) and keep the one that moves fewer bytes.

@@ -2,6 +2,7 @@
 // conventions where one exists, so an imported SCALE-Sim config means the same thing here.
 
 import type { ParamDecl, StatDecl } from '../../spec/params.js';
+import { SYSTOLIC_AREA_PARAMS } from './area.js';
 
 export const SYSTOLIC_PARAMS: readonly ParamDecl[] = [
   { key: 'clock', type: 'quantity', dimension: 'frequency', positive: true, description: 'Array clock frequency' },
@@ -88,6 +89,7 @@ export const SYSTOLIC_PARAMS: readonly ParamDecl[] = [
     default: 'ddr',
     description: 'Selects the DRAM energy per bit from the energy table',
   },
+  ...SYSTOLIC_AREA_PARAMS,
 ];
 
 export const SYSTOLIC_STATS: readonly StatDecl[] = [

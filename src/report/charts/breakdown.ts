@@ -3,7 +3,7 @@
 // Values are read from the Result as they are; nothing is recomputed.
 
 import type { OperatorResult, Result } from '../../core/types.js';
-import { engineering } from '../units.js';
+import { cycles, engineering, percent, pJ } from '../units.js';
 import { seriesStyle } from './palette.js';
 import type { ChartSpec, DatasetSpec } from './spec.js';
 
@@ -36,7 +36,7 @@ export function energyBreakdownChart(result: Result, id: string): ChartSpec {
   return {
     id,
     title: 'Energy by component per operator',
-    subtitle: `${resultLabel(result)} — total ${engineering(result.total.energy.totalJ, 'J')}, ${result.total.pJPerMac.dense.toPrecision(3)} pJ per dense-equivalent MAC`,
+    subtitle: `${resultLabel(result)} — total ${engineering(result.total.energy.totalJ, 'J')}, ${pJ(result.total.pJPerMac.dense, result.total.macs.dense)} per dense-equivalent MAC`,
     caption: 'Stacked bars: each operator\'s energy split by component (sum of action count × energy per action, all instances of repeated operators included).',
     notes: [],
     width: 800,
@@ -61,7 +61,7 @@ export function cycleBreakdownChart(result: Result, id: string): ChartSpec {
   return {
     id,
     title: 'Compute and stall cycles per operator',
-    subtitle: `${resultLabel(result)} — ${engineering(t.cycles, 'cycles')} total, ${t.cycles > 0 ? ((100 * t.stallCycles) / t.cycles).toFixed(1) : '0'} % stalled`,
+    subtitle: `${resultLabel(result)} — ${cycles(t.cycles)} total, ${percent(t.cycles > 0 ? t.stallCycles / t.cycles : 0)} stalled`,
     caption: 'Stacked bars: cycles the compute array is busy and cycles it waits (stalls on memory, fill/drain as the family reports them); the bar height is the operator\'s cycles.',
     notes: [],
     width: 800,
@@ -120,13 +120,17 @@ export function totalsComparisonChart(items: LabelledResult[], id: string): Char
   const datasets = [
     barDataset('time', items.map((i) => (base.seconds > 0 ? i.result.total.seconds / base.seconds : null)), 0),
     barDataset('energy', items.map((i) => (base.energy.totalJ > 0 ? i.result.total.energy.totalJ / base.energy.totalJ : null)), 1),
-    barDataset('energy per dense MAC', items.map((i) => (base.pJPerMac.dense > 0 ? i.result.total.pJPerMac.dense / base.pJPerMac.dense : null)), 2),
   ];
+  // On one workload energy per dense MAC is energy ÷ the same MAC count: the same bars again.
+  const perMac = new Set(items.map((i) => i.result.total.macs.dense)).size > 1;
+  if (perMac) {
+    datasets.push(barDataset('energy per dense MAC', items.map((i) => (base.pJPerMac.dense > 0 ? i.result.total.pJPerMac.dense / base.pJPerMac.dense : null)), 2));
+  }
   return {
     id,
     title: 'Time and energy per target',
     subtitle: `relative to ${items[0].label} (= 1×); lower is better`,
-    caption: 'Grouped bars: each target\'s total time, total energy and pJ per dense-equivalent MAC divided by the first target\'s.',
+    caption: `Grouped bars: each target's total time${perMac ? ', total energy and pJ per dense-equivalent MAC' : ' and total energy'} divided by the first target's.`,
     notes: [],
     width: 800,
     height: 460,

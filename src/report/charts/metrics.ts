@@ -2,7 +2,7 @@
 
 import type { PointMetrics, SweepPoint } from '../../sweep/types.js';
 import type { ValueFormat } from './spec.js';
-import { engineering } from '../units.js';
+import { paramText, paramUnit } from '../param-units.js';
 
 export type MetricName = Exclude<keyof PointMetrics, 'bottleneck'>;
 
@@ -30,6 +30,9 @@ export const METRICS: Record<MetricName, MetricInfo> = {
   // LLM serving metrics (NaN, i.e. not plotted, for workloads without a `serving` block).
   tokensPerSecond: { label: 'throughput (tokens/s, all devices)', format: { kind: 'eng', unit: 'tok/s' }, lowerIsBetter: false, value: (m) => m.tokensPerSecond ?? NaN },
   joulesPerToken: { label: 'energy per token (J/token)', format: { kind: 'eng', unit: 'J/token' }, lowerIsBetter: true, value: (m) => m.joulesPerToken ?? NaN },
+  // mm² is the unit areas are quoted in: plain numbers with the unit in the axis title.
+  areaMm2: { label: 'area (mm²)', format: { kind: 'plain' }, lowerIsBetter: true, value: (m) => m.areaMm2 ?? NaN },
+  perfPerArea: { label: 'throughput per area (MAC/s per mm²)', format: { kind: 'eng', unit: 'MAC/s/mm²' }, lowerIsBetter: false, value: (m) => m.perfPerArea ?? NaN },
 };
 
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
@@ -45,21 +48,12 @@ export function metricOf(point: SweepPoint, metric: MetricName): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-/** The unit a swept parameter's SI value most likely has, judged by its name. */
-export function guessUnit(param: string): string {
-  if (/bandwidth|gb_?s|bytes_?per_?s/i.test(param)) return 'B/s';
-  if (/clock|freq/i.test(param)) return 'Hz';
-  if (/capacity|bytes|size|kib|mib/i.test(param)) return 'B';
-  return '';
-}
+/** The unit of a swept parameter (from its declaration, else its name). */
+export const guessUnit = paramUnit;
 
-/** Axis label of a parameter value: large or tiny numbers in engineering notation with a guessed unit. */
+/** Axis label of a parameter value: `51.2 GB/s`, `1 MiB`, `128`. */
 export function paramValueLabel(param: string, value: number | string | boolean): string {
-  if (typeof value !== 'number') return String(value);
-  const unit = guessUnit(param);
-  const magnitude = Math.abs(value);
-  if (unit || (magnitude !== 0 && (magnitude >= 1e4 || magnitude < 1e-2))) return engineering(value, unit).replace(/\.0+(?=\s|$)/, '').replace(/(\.\d*?)0+(?=\s|$)/, '$1');
-  return String(value);
+  return paramText(param, value);
 }
 
 /** "a=1, b=10 GB/s" — a point's swept parameters for people, in the run's axis order when given. */

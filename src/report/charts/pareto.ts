@@ -69,7 +69,7 @@ export function paretoChart(points: SweepPoint[], id: string, options: ParetoCha
     id,
     title: `Pareto front: ${capitalise(mx.label.replace(/ \(.*\)$/, ''))} vs ${my.label.replace(/ \(.*\)$/, '')}`,
     subtitle: `${options.context} — ${front.length} of ${usable.length} design points are Pareto-optimal (${mx.lowerIsBetter ? 'lower' : 'higher'} x and ${my.lowerIsBetter ? 'lower' : 'higher'} y are better)`,
-    caption: `Every successful design point of the sweep; the non-dominated ones (no other point is at least as good in both metrics and better in one) are joined by the dashed staircase.`,
+    caption: `Every successful design point of the sweep; the non-dominated ones (no other point is at least as good in both metrics and better in one) are joined by the dashed staircase and labelled with their point index (the Pareto table lists their parameters).`,
     notes: [],
     width: 800,
     height: 500,
@@ -80,7 +80,8 @@ export function paretoChart(points: SweepPoint[], id: string, options: ParetoCha
           {
             label: `Pareto front (${front.length})`,
             type: 'scatter',
-            data: front.map((u) => ({ x: u.x, y: u.y, name: paramsText(u.point, options.paramOrder) })),
+            data: front.map((u) => ({ x: u.x, y: u.y, name: paramsText(u.point, options.paramOrder), label: `#${u.point.index}` })),
+            pointLabels: true,
             showLine: true,
             stepped: mx.lowerIsBetter === my.lowerIsBetter ? 'after' : 'before',
             borderColor: '#D55E00',

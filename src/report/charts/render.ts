@@ -27,14 +27,26 @@ export function nodeRuntime(): ChartRuntime {
 
 export type ImageFormat = 'png' | 'svg';
 
+export type ChartTheme = 'report' | 'slides';
+export const CHART_THEMES: readonly ChartTheme[] = ['report', 'slides'];
+
 export interface RenderOptions {
   /** Device pixels per CSS pixel for PNG (SVG is vector and ignores it). Default 2. */
   scale?: number;
+  /** 'slides': 16:9 (1280×720 CSS px) with fonts 1.6× larger, for a projected deck. */
+  theme?: ChartTheme;
 }
+
+/** The chart as the theme lays it out: slides are 16:9 whatever the report size was. */
+function themed(spec: ChartSpec, theme: ChartTheme | undefined): ChartSpec {
+  return theme === 'slides' ? { ...spec, width: 1280, height: 720 } : spec;
+}
+
+const fontScaleOf = (theme: ChartTheme | undefined) => (theme === 'slides' ? 1.6 : 1);
 
 export const DEFAULT_SCALE = 2;
 
-function environment(scale: number): RuntimeEnv {
+function environment(scale: number, fontScale = 1): RuntimeEnv {
   const font = ensureChartFont();
   return {
     makeCanvas: (width, height) => createCanvas(width, height),
@@ -42,6 +54,7 @@ function environment(scale: number): RuntimeEnv {
     generateLabels: (chart) => (Chart.defaults.plugins.legend.labels as unknown as { generateLabels(c: unknown): unknown[] }).generateLabels(chart) as never[],
     devicePixelRatio: scale,
     fontFamily: font.family,
+    fontScale,
   };
 }
 
@@ -50,25 +63,27 @@ function prepareText(): void {
 }
 
 /** Renders one chart; returns PNG bytes or SVG text as a Buffer. */
-export function renderChart(spec: ChartSpec, format: ImageFormat, options: RenderOptions = {}): Buffer {
+export function renderChart(chart: ChartSpec, format: ImageFormat, options: RenderOptions = {}): Buffer {
   prepareText();
+  const spec = themed(chart, options.theme);
+  const fontScale = fontScaleOf(options.theme);
   if (format === 'svg') {
     const canvas = createCanvas(spec.width, spec.height, SvgExportFlag.ConvertTextToPaths);
-    const chart = draw(spec, canvas.getContext('2d'), 1);
+    const drawn = draw(spec, canvas.getContext('2d'), 1, fontScale);
     const svg = canvas.getContent();
-    chart.destroy(); // after reading: destroy() clears the canvas
+    drawn.destroy(); // after reading: destroy() clears the canvas
     return normaliseSvgIds(svg);
   }
   const canvas = createCanvas(spec.width, spec.height);
-  const chart = draw(spec, canvas.getContext('2d'), options.scale ?? DEFAULT_SCALE);
+  const drawn = draw(spec, canvas.getContext('2d'), options.scale ?? DEFAULT_SCALE, fontScale);
   const png = canvas.encodeSync('png');
-  chart.destroy();
+  drawn.destroy();
   return png;
 }
 
-function draw(spec: ChartSpec, ctx: ReturnType<ReturnType<typeof createCanvas>['getContext']>, scale: number): Chart {
+function draw(spec: ChartSpec, ctx: ReturnType<ReturnType<typeof createCanvas>['getContext']>, scale: number, fontScale: number): Chart {
   ctx.lang = 'en';
-  const config = nodeRuntime().hydrate(spec, environment(scale), ctx);
+  const config = nodeRuntime().hydrate(spec, environment(scale, fontScale), ctx);
   // BasicPlatform (no DOM): chart.js draws synchronously in the constructor when animation is off.
   return new Chart(ctx as unknown as CanvasRenderingContext2D, config);
 }

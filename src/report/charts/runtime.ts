@@ -20,6 +20,8 @@ export interface RuntimeEnv {
   generateLabels(chart: any): any[];
   devicePixelRatio: number;
   fontFamily: string;
+  /** Multiplies every font size (the slides theme uses larger text); default 1. */
+  fontScale?: number;
 }
 
 export interface ChartRuntime {
@@ -35,6 +37,9 @@ export interface ChartRuntime {
 export function chartRuntime(): ChartRuntime {
   // Same algorithm as src/report/units.ts `engineering` (a test checks they agree).
   const PREFIXES: Array<[number, string]> = [
+    [1e24, 'Y'],
+    [1e21, 'Z'],
+    [1e18, 'E'],
     [1e15, 'P'],
     [1e12, 'T'],
     [1e9, 'G'],
@@ -46,17 +51,21 @@ export function chartRuntime(): ChartRuntime {
     [1e-9, 'n'],
     [1e-12, 'p'],
     [1e-15, 'f'],
+    [1e-18, 'a'],
   ];
 
   function engineering(value: number, unit: string, digits = 3): string {
     if (!Number.isFinite(value)) return (value + ' ' + unit).trim();
     if (value === 0) return ('0 ' + unit).trim();
     const magnitude = Math.abs(value);
+    if (magnitude >= PREFIXES[0][0] * 999.5 || magnitude < PREFIXES[PREFIXES.length - 1][0] * 0.9995) {
+      const parts = value.toExponential(digits - 1).split('e');
+      return (parts[0] + '×10^' + Number(parts[1]) + ' ' + unit).trim();
+    }
     for (const [scale, prefix] of PREFIXES) {
       if (magnitude >= scale * 0.9995) return ((value / scale).toPrecision(digits) + ' ' + prefix + unit).trim();
     }
-    const [scale, prefix] = PREFIXES[PREFIXES.length - 1];
-    return ((value / scale).toPrecision(digits) + ' ' + prefix + unit).trim();
+    return (value + ' ' + unit).trim();
   }
 
   /** "1.50 ms" → "1.5 ms", "2.00×" → "2×": ticks read better without padding zeros. */
@@ -77,7 +86,7 @@ export function chartRuntime(): ChartRuntime {
         return (tick ? String(Number(pct.toPrecision(3))) : pct.toFixed(1)) + ' %';
       }
       case 'ratio':
-        return (tick ? String(Number(value.toPrecision(3))) : value.toFixed(2)) + '×';
+        return (tick || Math.abs(value) >= 100 ? String(Number(value.toPrecision(tick ? 3 : 4))) : value.toFixed(2)) + '×';
       case 'labels': {
         const index = Math.round(value);
         return Math.abs(index - value) < 1e-6 && index >= 0 && index < f.labels.length ? f.labels[index] : '';
@@ -200,7 +209,7 @@ export function chartRuntime(): ChartRuntime {
   }
 
   function font(env: RuntimeEnv, size: number, weight?: string): any {
-    return { family: env.fontFamily, size, weight: weight || 'normal', style: 'normal', lineHeight: 1.2 };
+    return { family: env.fontFamily, size: Math.round(size * (env.fontScale || 1)), weight: weight || 'normal', style: 'normal', lineHeight: 1.2 };
   }
 
   /** Log axes label only 1·10ⁿ (and 2·10ⁿ, 5·10ⁿ when the axis spans at most two decades). */
@@ -296,13 +305,15 @@ export function chartRuntime(): ChartRuntime {
           if (!ds.pointLabels || !chart.isDatasetVisible(di)) return;
           chart.getDatasetMeta(di).data.forEach((el: any, i: number) => {
             const point = ds.data[i];
-            if (point && point.name && !el.skip) labelled.push({ x: el.x, y: el.y, name: point.name });
+            // `label` (a short tag such as a design-point index) wins over the tooltip's `name`.
+            const text = point && (point.label || point.name);
+            if (text && !el.skip) labelled.push({ x: el.x, y: el.y, name: text });
           });
         });
         // Markers are obstacles too, so a label never hides another operator's point.
         for (const p of labelled) placed.push([p.x - 6, p.y - 6, p.x + 6, p.y + 6]);
         c.save();
-        c.font = '10px ' + env.fontFamily;
+        c.font = Math.round(10 * (env.fontScale || 1)) + 'px ' + env.fontFamily;
         c.textBaseline = 'middle';
         for (const p of labelled) {
           const w = c.measureText(p.name).width;
@@ -327,7 +338,9 @@ export function chartRuntime(): ChartRuntime {
             }
             if (chosen) break;
           }
-          if (!chosen) chosen = [p.x + 7, p.y - 8];
+          // No free place within reach: leave this one unlabelled rather than overlap another label
+          // (the chart's CSV and tooltip still name it).
+          if (!chosen) continue;
           placed.push([chosen[0] - 1, chosen[1] - h / 2, chosen[0] + w + 1, chosen[1] + h / 2]);
           const far = Math.abs(chosen[1] - p.y) > 12 || chosen[0] - p.x > 12 || p.x - (chosen[0] + w) > 12;
           if (far) {
@@ -362,7 +375,7 @@ export function chartRuntime(): ChartRuntime {
         const xs = chart.scales.x;
         const ys = chart.scales.y;
         c.save();
-        c.font = '11px ' + env.fontFamily;
+        c.font = Math.round(11 * (env.fontScale || 1)) + 'px ' + env.fontFamily;
         c.textAlign = 'center';
         c.textBaseline = 'middle';
         for (let j = 0; j < hm.yLabels.length; j++) {
@@ -416,7 +429,7 @@ export function chartRuntime(): ChartRuntime {
         c.lineWidth = 1;
         c.strokeRect(x + 0.5, area.top + 0.5, barWidth - 1, height - 1);
         c.fillStyle = '#222222';
-        c.font = '11px ' + env.fontFamily;
+        c.font = Math.round(11 * (env.fontScale || 1)) + 'px ' + env.fontFamily;
         c.textAlign = 'left';
         c.textBaseline = 'middle';
         const ticks = 5;
@@ -435,7 +448,7 @@ export function chartRuntime(): ChartRuntime {
         c.rotate(-Math.PI / 2);
         c.textAlign = 'center';
         c.textBaseline = 'bottom';
-        c.font = '12px ' + env.fontFamily;
+        c.font = Math.round(12 * (env.fontScale || 1)) + 'px ' + env.fontFamily;
         c.fillText(hm.label, 0, 0);
         c.restore();
       },

@@ -12,7 +12,7 @@ export function servingLines(result: Result): string[] {
     `Serving (${s.phase}: ${request}; ${s.devices} device${s.devices > 1 ? `s: tensor-parallel ${s.tensorParallel} × pipeline ${s.pipelineParallel}` : ''}):`,
     `  tokens/s ${engineering(s.tokensPerSecond, 'tok/s')} total, ${engineering(s.tokensPerDeviceSecond, 'tok/s')} per device (${s.tokens} tokens in ${seconds(s.seconds)})`,
     `  TTFT ${s.ttftSeconds === null ? 'n/a' : seconds(s.ttftSeconds)}, TPOT ${s.tpotSeconds === null ? 'n/a' : seconds(s.tpotSeconds)}, ${joules(s.joulesPerToken)}/token`,
-    `  achieved ${s.achievedTflopsPerDevice.toFixed(2)} TFLOPS per device (dense-equivalent), ${percent(s.rooflineFraction)} of the roofline bound`,
+    `  achieved ${engineering(s.achievedTflopsPerDevice * 1e12, 'FLOP/s')} per device (dense-equivalent), ${percent(s.rooflineFraction)} of the roofline bound`,
   ];
   if (s.phase !== 'prefill') lines.push(`  KV cache per device ${bytes(s.kvCacheBytes.first)} at the first decode step, ${bytes(s.kvCacheBytes.last)} at the last`);
   if (s.phases.length > 1) for (const p of s.phases) lines.push(`  phase ${p.phase}: ${seconds(p.seconds)}, ${joules(p.energyJ)}, ${p.tokens} tokens`);

@@ -10,7 +10,7 @@ import { paramText } from '../../src/report/param-units.js';
 import type { Result } from '../../src/core/types.js';
 import { ROOT } from '../helpers.js';
 
-const UNITS = ['cycles', 'B', 's', 'J', 'MAC', 'Hz', 'B/s', 'MAC/cycle', '%', 'OP/s', 'OP/B'];
+const UNITS = ['cycles', 'B', 's', 'J', 'MAC', 'Hz', 'B/s', 'MAC/cycle', '%', 'OP/s', 'OP/B', 'tok/s', 'FLOP/s'];
 const PREFIX = '[YZEPTGMkmµnpfa]?';
 /** A quantity cell: a number (optionally ×10^n) and a unit, a percentage, a ratio, or '—'. */
 const QUANTITY = new RegExp(`^-?\\d+(\\.\\d+)?(×10\\^-?\\d+)? (${PREFIX}(${UNITS.map((u) => u.replace('/', '\\/')).join('|')})|%)$|^-?\\d+(\\.\\d+)?×$|^—$`);
@@ -100,8 +100,8 @@ describe('every golden run renders with units and at most 4 significant digits',
       checkDigits(table, `${file} table`);
       checkDigits(md, `${file} md`);
       const [header, ...lines] = renderCsv(result).trimEnd().split('\n');
-      for (const name of header.split(',')) expect(name, `${file} csv header`).toMatch(/^(operator|bottleneck|cycles|stall_cycles|seconds|utilization_fraction|MACs|pJ_per_MAC|.+_(read|write)_bytes|energy(_.+)?_J)$/);
-      for (const line of lines) for (const cell of line.split(',').slice(1, -1)) if (cell) expect(significantDigits(cell.replace(/e-?\d+$/, '')) <= 4 || /^\d+$/.test(cell), `${file} csv '${cell}'`).toBe(true);
+      for (const name of header.split(',')) expect(name, `${file} csv header`).toMatch(/^(operator|bottleneck|cycles|stall_cycles|seconds|utilization_fraction|MACs|pJ_per_MAC|.+_(read|write)_bytes|energy(_.+)?_J|serving_phase|batch|devices|tensor_parallel|pipeline_parallel|(prompt|context|output)_tokens|tokens_per(_device)?_s|(ttft|tpot)_s|J_per_token|achieved_TFLOPS_per_device|roofline_fraction)$/);
+      for (const line of lines) for (const cell of line.split(',').slice(1)) if (/^-?\d/.test(cell)) expect(significantDigits(cell.replace(/e-?\d+$/, '')) <= 4 || /^\d+$/.test(cell), `${file} csv '${cell}'`).toBe(true);
     });
   }
 });

@@ -2,6 +2,7 @@
 // units, running GEMM, batched matmul and conv2d as loop nests under a user mapping or one found
 // by the mapper, with Timeloop's counting rules (see model.ts).
 
+import { count } from '../../report/units.js';
 import type { ActionCount, Family, FamilyContext, OperatorSimulation } from '../family.js';
 import { operandView } from '../../core/operand-sparsity.js';
 import { sparseAccounting, throttle, type OperandDensity } from './sparse.js';
@@ -131,7 +132,7 @@ function simulateSpatial(config: SpatialConfig, op: GemmOperator, context: Famil
   stats['mapper.evaluated'] = run.evaluated;
   stats['mapper.valid'] = run.valid;
   const notes = [
-    `${run.source === 'mapper' ? `mapper (${config.mapper.objective}, seed ${config.mapper.seed}, ${run.evaluated} mappings evaluated, ${run.valid} valid)` : 'user mapping'}; loop nest (tile words per tensor):`,
+    `${run.source === 'mapper' ? `mapper (${config.mapper.objective}, seed ${config.mapper.seed}, ${count(run.evaluated, 'mappings')} evaluated, ${count(run.valid, 'valid')})` : 'user mapping'}; loop nest (tile words per tensor):`,
     ...formatLoopNest(config.hardware, problem, mapping, e.stats.map((row) => row.map((s) => s.tile))),
     `mapping: ${formatMappingYaml(config.hardware, problem, mapping)}`,
   ];

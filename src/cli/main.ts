@@ -22,6 +22,8 @@ import { engineering } from '../report/units.js';
 import { compare } from '../core/compare.js';
 import { renderCompare, type CompareFormat } from '../report/compare-report.js';
 import { parseFormatName } from '../sparsity/index.js';
+import { addLimitOptions, applyLimitFlags, type LimitFlags } from './limits.js';
+import { environmentErrorLine } from '../io/environment.js';
 
 const VERSION = '0.1.0';
 
@@ -33,7 +35,7 @@ function parseSeed(value: string): number {
   return seed;
 }
 
-interface RunFlags {
+interface RunFlags extends LimitFlags {
   report?: string;
   arch: string;
   workload: string;
@@ -65,10 +67,11 @@ function emit(content: string, out: string | undefined, quiet: boolean | undefin
 
 async function runCommand(flags: RunFlags): Promise<void> {
   const started = performance.now();
+  const budget = applyLimitFlags(flags);
   const arch = loadArchFile(resolvePresetPath(flags.arch, 'arch'));
   const workload = loadWorkloadFile(resolvePresetPath(flags.workload, 'workloads'));
   checkSupported(arch, workload);
-  const result = simulate(arch, workload, { engine: flags.engine, convention: flags.convention, seed: flags.seed, sparsityMode: flags.sparsityMode });
+  const result = simulate(arch, workload, { engine: flags.engine, convention: flags.convention, seed: flags.seed, sparsityMode: flags.sparsityMode, budget });
   emit(render(result, flags.format), flags.out, flags.quiet);
   if (flags.report) {
     const written = await writeReport([result], flags.report);
@@ -77,7 +80,7 @@ async function runCommand(flags: RunFlags): Promise<void> {
   if (!flags.quiet) process.stderr.write(`simulated ${workload.operators.length} operators in ${engineering((performance.now() - started) / 1000, 's')}\n`);
 }
 
-interface CompareFlags {
+interface CompareFlags extends LimitFlags {
   report?: string;
   arch: string;
   workload: string;
@@ -102,6 +105,7 @@ function fractionFlag(value: string, flag: string): number {
 
 async function compareCommand(flags: CompareFlags): Promise<void> {
   const started = performance.now();
+  const budget = applyLimitFlags(flags);
   const archs = flags.arch.split(',').map((name) => loadArchFile(resolvePresetPath(name.trim(), 'arch')));
   const workload = loadWorkloadFile(resolvePresetPath(flags.workload, 'workloads'));
   for (const arch of archs) checkSupported(arch, workload);
@@ -117,7 +121,7 @@ async function compareCommand(flags: CompareFlags): Promise<void> {
     formats: formats.includes('dense') ? formats : ['dense', ...formats],
     density,
     blockSize,
-    options: { seed: flags.seed, engine: flags.engine, sparsityMode: flags.sparsityMode },
+    options: { seed: flags.seed, engine: flags.engine, sparsityMode: flags.sparsityMode, budget },
     breakEven: flags.breakEven,
   });
   emit(renderCompare(rows, flags.format), flags.out, flags.quiet);
@@ -225,7 +229,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-  program
+  addLimitOptions(program
     .command('run')
     .description('Simulate a workload on an architecture and print per-operator and total results')
     .requiredOption('-a, --arch <file>', 'architecture file (YAML/JSON, or a SCALE-Sim .cfg) or bundled preset name')
@@ -237,10 +241,10 @@ export function buildProgram(): Command {
     .addOption(new Option('--convention <convention>', "counting convention: accsim's own or SCALE-Sim v2's").choices(['accsim', 'scalesim']).default('accsim'))
     .addOption(new Option('--sparsity-mode <mode>', 'statistical (fast) or concrete (generated masks)').choices(['statistical', 'concrete']).default('statistical'))
     .option('--report <dir>', 'also write an HTML/Markdown/CSV/PNG report to this folder')
-    .option('-q, --quiet', 'no progress or log lines on stderr')
+    .option('-q, --quiet', 'no progress or log lines on stderr'))
     .action((flags: RunFlags) => runCommand(flags));
 
-  program
+  addLimitOptions(program
     .command('compare')
     .description('Compare weight storage formats on one or more targets: time, bytes, energy, speedup vs dense, break-even density')
     .requiredOption('-a, --arch <files>', 'comma-separated architecture files or preset names')
@@ -256,7 +260,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--sparsity-mode <mode>', 'statistical (fast) or concrete (generated masks)').choices(['statistical', 'concrete']).default('statistical'))
     .option('--no-break-even', 'skip the break-even density search')
     .option('--report <dir>', 'also write an HTML/Markdown/CSV/PNG report (speedup chart and per-run charts)')
-    .option('-q, --quiet', 'no progress or log lines on stderr')
+    .option('-q, --quiet', 'no progress or log lines on stderr'))
     .action((flags: CompareFlags) => compareCommand(flags));
 
   program
@@ -307,6 +311,12 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       // Help and version requests exit 0; usage errors (already printed by commander) exit 2.
       return error.exitCode === 0 ? 0 : 2;
+    }
+    const environment = environmentErrorLine(error);
+    if (environment) {
+      // The environment, not accsim: a file that cannot be written, a full disk, no Redis.
+      process.stderr.write(`${environment}\n`);
+      return 2;
     }
     process.stderr.write(`accsim: internal error: ${(error as Error).message}\n`);
     if (process.env.ACCSIM_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);

@@ -20,13 +20,15 @@ import {
 } from './types.js';
 import { inputError } from '../spec/errors.js';
 import type { MaskCache } from './operand-sparsity.js';
+import { checkBudget } from './budget.js';
+import { assertFiniteResult } from './result-check.js';
 
 /**
  * `masks` lets callers that simulate the same workload many times (compare, sweeps) share the
  * concrete masks they generate; a mask depends only on its pattern, shape and seed.
  */
 export function simulate(arch: ArchSpec, workload: Workload, options: Partial<SimulateOptions> = {}, masks: MaskCache = new Map()): Result {
-  const resolvedOptions: SimulateOptions = { ...DEFAULT_OPTIONS, ...options };
+  const { budget, ...resolvedOptions }: SimulateOptions = { ...DEFAULT_OPTIONS, ...options };
   const family = findFamily(arch.family);
   if (!family) throw inputError({ file: arch.file, keyPath: 'family', message: `unknown family '${arch.family}'` });
   const config = family.configure(arch);
@@ -35,6 +37,7 @@ export function simulate(arch: ArchSpec, workload: Workload, options: Partial<Si
   const energy = withOverrides(baseTable, arch.energy.overrides);
   const clockHz = family.clockHz(config);
   const peak = family.peakMacsPerCycle(config);
+  checkBudget(family, config, workload, resolvedOptions, budget);
 
   const peaks: number[] = [];
   const operators: OperatorResult[] = workload.operators.map((op, index) => {
@@ -44,7 +47,7 @@ export function simulate(arch: ArchSpec, workload: Workload, options: Partial<Si
     return operatorResult(op, sim, clockHz, peaks[index]);
   });
 
-  return {
+  const result: Result = {
     schema: RESULT_SCHEMA,
     version: RESULT_VERSION,
     arch: { name: arch.name, family: arch.family, file: arch.file, hash: arch.hash, clockHz, peakMacsPerCycle: peak },
@@ -54,6 +57,8 @@ export function simulate(arch: ArchSpec, workload: Workload, options: Partial<Si
     total: totals(operators, peaks, clockHz),
     notes: collectNotes(operators),
   };
+  assertFiniteResult(result, workload);
+  return result;
 }
 
 /** The error for an operator kind the family cannot run (the CLI adds the source position). */

@@ -152,6 +152,8 @@ export interface SimulateOptions {
   convention: Convention;
   seed: number;
   sparsityMode: 'statistical' | 'concrete';
+  /** Work and memory limits checked before simulating (src/core/budget.ts); never part of a result. */
+  budget?: import('./budget.js').Budget;
 }
 
 export const DEFAULT_OPTIONS: SimulateOptions = {

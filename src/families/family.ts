@@ -5,6 +5,7 @@ import type { ParamDecl, StatDecl } from '../spec/params.js';
 import type { ArchSpec, LevelTraffic, Operator, SimulateOptions } from '../core/types.js';
 import type { EnergyTable } from '../core/energy-tables.js';
 import type { MaskCache } from '../core/operand-sparsity.js';
+import type { WorkEstimate } from '../core/budget.js';
 
 /** An energy-account line before pricing: the family says what happened and what it costs. */
 export interface ActionCount {
@@ -56,4 +57,9 @@ export interface Family<Config = unknown> {
   clockHz(config: Config): number;
   peakMacsPerCycle(config: Config): number;
   simulateOperator(config: Config, op: Operator, context: FamilyContext): OperatorSimulation;
+  /**
+   * Work and memory one operator will take, estimated from the resolved spec without simulating
+   * (src/core/budget.ts checks it against the budget first). Each family's lives in its budget.ts.
+   */
+  estimateWork?(config: Config, op: Operator, options: SimulateOptions): WorkEstimate;
 }

@@ -1,7 +1,7 @@
 // File I/O at the edge: reads spec files (native YAML/JSON or SCALE-Sim inputs) and matrices, and
 // writes outputs atomically (temp file + rename) so a crash never leaves a half-written file.
 
-import { readFileSync, renameSync, writeFileSync, mkdirSync, existsSync, statSync } from 'node:fs';
+import { renameSync, writeFileSync, mkdirSync, statSync, rmSync } from 'node:fs';
 import { dirname, extname, resolve, relative, isAbsolute } from 'node:path';
 import type { ArchSpec, Workload } from '../core/types.js';
 import { inputError } from '../spec/errors.js';
@@ -9,11 +9,11 @@ import { loadArchText } from '../spec/load-arch.js';
 import { loadWorkloadText, type MatrixReader } from '../spec/load-workload.js';
 import { parseMatrixMarket } from '../matrix/mtx.js';
 import { scaleSimConfigToYaml, scaleSimTopologyToYaml } from './scalesim.js';
+import { confinedPath, readBoundedText, MAX_MATRIX_FILE_BYTES, MAX_SPEC_FILE_BYTES } from './confine.js';
 
+/** Reads a spec file named on the command line: a regular file of at most MAX_SPEC_FILE_BYTES. */
 export function readText(path: string, what: string): string {
-  if (!existsSync(path)) throw inputError({ file: path, keyPath: '', message: `${what} file not found` });
-  if (statSync(path).isDirectory()) throw inputError({ file: path, keyPath: '', message: `${what} path is a directory`, expected: 'a file' });
-  return readFileSync(path, 'utf8');
+  return readBoundedText(path, MAX_SPEC_FILE_BYTES, { file: displayName(path), keyPath: '' }, `${what} file`);
 }
 
 /** Shown file names are relative to the working directory when that is shorter. */
@@ -31,14 +31,14 @@ export function loadArchFile(path: string): ArchSpec {
 
 const matrixCache = new Map<string, ReturnType<typeof parseMatrixMarket>>();
 
+/** Reads an `mtx:` matrix: confined to the spec's tree (src/io/confine.ts), size-capped. */
 export const readMatrixRelative: MatrixReader = (path, from) => {
-  const full = resolve(dirname(from.file), path);
-  const file = displayName(full);
-  if (!existsSync(full)) throw inputError({ file: from.file, position: from.position, keyPath: from.keyPath, message: `matrix file '${path}' not found (looked for ${file})` });
-  let matrix = matrixCache.get(full);
+  const real = confinedPath(path, from);
+  const file = displayName(resolve(dirname(resolve(from.file)), path));
+  let matrix = matrixCache.get(real);
   if (!matrix) {
-    matrix = parseMatrixMarket(readFileSync(full, 'utf8'), file);
-    matrixCache.set(full, matrix);
+    matrix = parseMatrixMarket(readBoundedText(real, MAX_MATRIX_FILE_BYTES, from, 'matrix file'), file);
+    matrixCache.set(real, matrix);
   }
   return { file, matrix };
 };
@@ -52,8 +52,17 @@ export function loadWorkloadFile(path: string): Workload {
 
 /** Writes a file atomically: the content appears whole or not at all. */
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+    throw inputError({ file: displayName(path), keyPath: '', message: 'is a directory, not a file to write', expected: 'a file path (the directory is left as it is)' });
+  }
   mkdirSync(dirname(resolve(path)), { recursive: true });
   const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, content);
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, content);
+    renameSync(temporary, path);
+  } catch (error) {
+    // Disk full, permission denied, a directory appearing at `path`: leave nothing behind.
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }

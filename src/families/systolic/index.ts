@@ -12,6 +12,7 @@ import { operandView } from '../../core/operand-sparsity.js';
 import { SYSTOLIC_PARAMS, SYSTOLIC_STATS } from './params.js';
 import { mapOperator, type SystolicConfig, type SystolicMapping } from './mapping.js';
 import { scaleSimV2Layer, type ScaleSimLayerReport } from './scalesim-v2.js';
+import { estimateSystolicWork } from './budget.js';
 
 function configure(arch: ArchSpec): SystolicConfig {
   const v = arch.values;
@@ -315,4 +316,5 @@ export const systolicFamily: Family<SystolicConfig> = {
   clockHz: (config) => config.clockHz,
   peakMacsPerCycle: (config) => config.rows * config.cols,
   simulateOperator,
+  estimateWork: estimateSystolicWork,
 };

@@ -12,6 +12,7 @@ import { operandTileStats, operandView, type OperandView } from '../../core/oper
 import { inputError } from '../../spec/errors.js';
 import { patternModel } from '../../sparsity/index.js';
 import { TENSOR_CORE_PARAMS, TENSOR_CORE_STATS } from './params.js';
+import { estimateTensorCoreWork } from './budget.js';
 import {
   blockSparseStep,
   cudaCoreSpmmStep,
@@ -309,7 +310,7 @@ function tilesFor(kernel: KernelId): ReadonlyArray<[number, number]> {
   return DENSE_TILES;
 }
 
-const SPLIT_K = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 16];
+export const SPLIT_K = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 16];
 
 function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: FamilyContext, index: string): OperatorSimulation {
   const { options, energy } = context;
@@ -480,4 +481,5 @@ export const tensorCoreFamily: Family<TensorCoreConfig> = {
   clockHz: (config) => config.clockHz,
   peakMacsPerCycle: (config) => config.sms * macsPerSmCycle(config, 'fp16'),
   simulateOperator,
+  estimateWork: estimateTensorCoreWork,
 };

@@ -32,6 +32,6 @@ export function environmentErrorLine(error: unknown): string | undefined {
   const code = typeof e.code === 'string' ? e.code : undefined;
   if (!code || !(code in DESCRIPTIONS)) return undefined;
   const target = e.path ?? (e.address ? `${e.address}${e.port ? `:${e.port}` : ''}` : undefined);
-  const action = e.syscall ? `${e.syscall} ` : '';
-  return `accsim: error: ${action}${target ?? ''}${target || action ? ': ' : ''}${DESCRIPTIONS[code]} (${code})`.replace(/\s+/g, ' ');
+  const where = [e.syscall, target].filter(Boolean).join(' ');
+  return `accsim: error: ${where ? `${where}: ` : ''}${DESCRIPTIONS[code]} (${code})`.replace(/\s+/g, ' ');
 }

@@ -52,8 +52,14 @@ export function loadWorkloadFile(path: string): Workload {
 
 /** Writes a file atomically: the content appears whole or not at all. */
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
-  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+  const existing = statSync(path, { throwIfNoEntry: false });
+  if (existing?.isDirectory()) {
     throw inputError({ file: displayName(path), keyPath: '', message: 'is a directory, not a file to write', expected: 'a file path (the directory is left as it is)' });
+  }
+  if (existing && !existing.isFile()) {
+    // A device or pipe (`-o /dev/stdout`, a FIFO): write into it; renaming over it would replace it.
+    writeFileSync(path, content);
+    return;
   }
   mkdirSync(dirname(resolve(path)), { recursive: true });
   const temporary = `${path}.tmp-${process.pid}`;

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { ArchSpec } from '../core/types.js';
 import { ENERGY_TABLES } from '../core/energy-tables.js';
 import { FAMILIES, findFamily } from '../families/registry.js';
-import { didYouMean, inputError } from './errors.js';
+import { didYouMean, inputError, InputError, type SourcePosition } from './errors.js';
 import type { ParamValue } from './params.js';
 import { expectMap, expectString, expectStringList, resolveDeclared, resolveNamedParameters, resolveParam, rejectUnknownKeys, type ResolveContext } from './resolve.js';
 import { parseSpecText, type SpecNode } from './yaml-source.js';
@@ -57,8 +57,31 @@ export function archFromTree(root: SpecNode, file: string): ArchSpec {
     hash: '',
   };
   spec.hash = hashOf({ family: spec.family, values, energy });
-  family.configure(spec); // cross-field checks now, so errors surface at load time
+  // Cross-field checks now, so errors surface at load time, at the key they are about.
+  try {
+    family.configure(spec);
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(error.issues.map((issue) => (issue.position || issue.file !== file ? issue : { ...issue, position: positionOfKey(map, issue.keyPath) })));
+    throw error;
+  }
   return deepFreeze(spec);
+}
+
+/**
+ * Where a dotted key is written: the key itself, or its deepest ancestor that is written (a
+ * check about a defaulted parameter points at the section it belongs in), or the document.
+ */
+export function positionOfKey(map: Extract<SpecNode, { kind: 'map' }>, keyPath: string): SourcePosition {
+  let node: SpecNode = map;
+  let position = map.position;
+  for (const segment of keyPath.split('.').filter(Boolean)) {
+    if (node.kind !== 'map') break;
+    const entry = node.entries.get(segment);
+    if (!entry) break;
+    position = entry.keyPosition;
+    node = entry.node;
+  }
+  return position;
 }
 
 function resolveEnergy(node: SpecNode | undefined, context: ResolveContext): ArchSpec['energy'] {

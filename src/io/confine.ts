@@ -88,12 +88,12 @@ export function readBoundedText(path: string, maxBytes: number, origin: PathOrig
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    throw fail(`${what} ${quoteValue(path, 200)} ${describeFsError(error)}`);
+    throw fail(`${what} ${quoteValue(displayPath(path), 200)} ${describeFsError(error)}`);
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw fail(`${what} ${quoteValue(path, 200)} is ${fileKind(stat)}`, 'a regular file');
-    if (stat.size > maxBytes) throw fail(`${what} ${quoteValue(path, 200)} has ${stat.size} bytes`, `at most ${maxBytes} bytes`);
+    if (!stat.isFile()) throw fail(`${what} ${quoteValue(displayPath(path), 200)} is ${fileKind(stat)}`, 'a regular file');
+    if (stat.size > maxBytes) throw fail(`${what} ${quoteValue(displayPath(path), 200)} has ${stat.size} bytes`, `at most ${maxBytes} bytes`);
     const parts: Buffer[] = [];
     let length = 0;
     for (;;) {
@@ -102,15 +102,21 @@ export function readBoundedText(path: string, maxBytes: number, origin: PathOrig
       if (read === 0) break;
       parts.push(chunk.subarray(0, read));
       length += read;
-      if (length > maxBytes) throw fail(`${what} ${quoteValue(path, 200)} has more than ${maxBytes} bytes`, `at most ${maxBytes} bytes`);
+      if (length > maxBytes) throw fail(`${what} ${quoteValue(displayPath(path), 200)} has more than ${maxBytes} bytes`, `at most ${maxBytes} bytes`);
     }
     return Buffer.concat(parts, length).toString('utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code) throw fail(`${what} ${quoteValue(path, 200)} ${describeFsError(error)}`);
+    if ((error as NodeJS.ErrnoException).code) throw fail(`${what} ${quoteValue(displayPath(path), 200)} ${describeFsError(error)}`);
     throw error;
   } finally {
     closeSync(fd);
   }
+}
+
+/** A path as shown: relative to the working directory when inside it. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 function fileKind(stat: ReturnType<typeof fstatSync>): string {

@@ -13,8 +13,17 @@ import { confinedPath, readBoundedText, MAX_MATRIX_FILE_BYTES, MAX_SPEC_FILE_BYT
 
 /** Reads a spec file named on the command line: a regular file of at most MAX_SPEC_FILE_BYTES. */
 export function readText(path: string, what: string): string {
-  return readBoundedText(path, MAX_SPEC_FILE_BYTES, { file: displayName(path), keyPath: '' }, `${what} file`);
+  // The path came from the command line, so a missing or unreadable file is reported there.
+  return readBoundedText(path, MAX_SPEC_FILE_BYTES, { file: '<command line>', keyPath: COMMAND_LINE_FLAG[what] ?? '' }, `${what} file`);
 }
+
+const COMMAND_LINE_FLAG: Record<string, string> = {
+  architecture: '--arch',
+  workload: '--workload',
+  sweep: 'sweep file',
+  'SCALE-Sim config': '--config',
+  'SCALE-Sim topology': '--topology',
+};
 
 /** Shown file names are relative to the working directory when that is shorter. */
 export function displayName(path: string): string {

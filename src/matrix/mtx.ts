@@ -35,8 +35,6 @@ interface Token {
  */
 export const MAX_MATRIX_DIMENSION = 2 ** 26;
 
-const hasValuesField = (field: Field): boolean => field !== 'pattern';
-
 /** Parses Matrix Market text. `file` is only used in error messages. */
 export function parseMatrixMarket(text: string, file: string): CsrMatrix {
   const reader = new LineReader(text);
@@ -111,14 +109,13 @@ export function parseMatrixMarket(text: string, file: string): CsrMatrix {
     declared = (rows * (rows - 1)) / 2;
   }
   if (declared > 2 ** 31 - 1) fail(sizeLine, 1, `too many entries (${declared}) for 32-bit indices`);
-  // Check the header against the file before allocating: every entry line needs at least
-  // MIN_ENTRY_CHARS characters, so a short file cannot declare billions of entries, and the
-  // per-row and per-column arrays are bounded by MAX_MATRIX_DIMENSION.
+  // Allocate what the file can hold, not what the header claims: every entry line needs at least
+  // minChars characters, so a short file declaring 2^31 entries allocates almost nothing (and is
+  // reported as having too few entries once they are read). Per-row and per-column arrays are
+  // bounded by MAX_MATRIX_DIMENSION.
   const remaining = text.length - reader.lineEnd;
-  const minChars = format === 'array' ? 2 : hasValuesField(field) ? 6 : 4;
-  if (declared * minChars > remaining + 1) {
-    fail(sizeLine, sizeTokens[sizeTokens.length - 1].start - reader.lineStart + 1, `the size line declares ${declared} entries but the rest of the file has only ${remaining} characters`, `at most ${Math.floor((remaining + 1) / minChars)} entries`);
-  }
+  const minChars = format === 'array' ? 2 : field === 'pattern' ? 4 : 6;
+  const holdable = Math.min(declared, Math.floor((remaining + 1) / minChars));
   for (const [index, extent] of [rows, cols].entries()) {
     if (extent > MAX_MATRIX_DIMENSION) {
       fail(sizeLine, sizeTokens[index].start - reader.lineStart + 1, `${index === 0 ? 'rows' : 'columns'} ${extent} exceed the limit`, `at most ${MAX_MATRIX_DIMENSION}`);
@@ -127,7 +124,7 @@ export function parseMatrixMarket(text: string, file: string): CsrMatrix {
 
   // --- entries ------------------------------------------------------------------------------
   const mirrored = symmetry !== 'general';
-  const capacity = mirrored ? 2 * declared : declared;
+  const capacity = mirrored ? 2 * holdable : holdable;
   const entryRows = new Int32Array(capacity);
   const entryCols = new Int32Array(capacity);
   const hasValues = field !== 'pattern';

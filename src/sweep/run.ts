@@ -116,6 +116,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   const fresh = runRecord(plan, { argv: options.argv ?? [], toolVersion: options.toolVersion ?? '', shard });
 
   // ---- the results directory: new, or the same sweep resumed ------------------------------------
+  if (options.queue) await (await import('./queue.js')).probeRedis(options.queue); // before anything is written
   mkdirSync(dir, { recursive: true });
   const releaseLock = acquireSweepLock(dir);
   try {

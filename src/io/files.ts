@@ -63,7 +63,7 @@ export function loadWorkloadFile(path: string): Workload {
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
   const existing = statSync(path, { throwIfNoEntry: false });
   if (existing?.isDirectory()) {
-    throw inputError({ file: displayName(path), keyPath: '', message: 'is a directory, not a file to write', expected: 'a file path (the directory is left as it is)' });
+    throw inputError({ file: '<command line>', keyPath: '', message: `output '${displayName(path)}' is a directory, not a file to write`, expected: 'a file path (the directory is left as it is)' });
   }
   if (existing && !existing.isFile()) {
     // A device or pipe (`-o /dev/stdout`, a FIFO): write into it; renaming over it would replace it.

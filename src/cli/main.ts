@@ -24,6 +24,7 @@ import { renderCompare, type CompareFormat } from '../report/compare-report.js';
 import { parseFormatName } from '../sparsity/index.js';
 import { addLimitOptions, applyLimitFlags, type LimitFlags } from './limits.js';
 import { environmentErrorLine } from '../io/environment.js';
+import { withPositions } from '../spec/positions.js';
 
 const VERSION = '0.1.0';
 
@@ -305,7 +306,7 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof InputError) {
-      process.stderr.write(error.issues.map(formatIssue).join('\n') + '\n');
+      process.stderr.write(withPositions(error).issues.map(formatIssue).join('\n') + '\n');
       return 2;
     }
     if (error instanceof CommanderError) {

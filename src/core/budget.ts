@@ -8,7 +8,7 @@
 // simulator (one mask bit, one matrix entry, one event), so that the families' estimates add up
 // on one scale. The default budget is sized so an operator at the limit simulates in seconds.
 
-import { inputError } from '../spec/errors.js';
+import { inputError, InputError } from '../spec/errors.js';
 import type { Family } from '../families/family.js';
 import type { Operator, SimulateOptions, Workload } from './types.js';
 import { operatorKindPosition } from '../spec/load-workload.js';
@@ -76,7 +76,15 @@ export function checkBudget<Config>(family: Family<Config>, config: Config, work
   if (!family.estimateWork) return;
   workload.operators.forEach((op, index) => {
     if (!family.operatorKinds.includes(op.kind)) return;
-    const estimate = family.estimateWork!(config, op, options);
+    let estimate: WorkEstimate;
+    try {
+      estimate = family.estimateWork!(config, op, options);
+    } catch (error) {
+      // An estimator may find the operator cannot be simulated at all under these options; its
+      // error is about this operator, so it gets the operator's place in the workload.
+      if (!(error instanceof InputError)) throw error;
+      throw new InputError(error.issues.map((issue) => ({ ...issue, file: issue.file || workload.file, position: issue.position ?? operatorKindPosition(op), keyPath: issue.keyPath || `operators[${index}]` })));
+    }
     const over =
       !(estimate.work <= budget.maxWork)
         ? { need: `need ${short(estimate.work)} work units`, limit: `the work budget of ${short(budget.maxWork)} units`, flag: '--max-work' }

@@ -9,6 +9,7 @@ import type { ParamDecl } from './params.js';
 import { hashOf, deepFreeze } from './load-arch.js';
 import { expectMap, expectString, expectStringList, resolveDeclared, resolveNamedParameters, resolveParam, rejectUnknownKeys, type MapNode, type ResolveContext } from './resolve.js';
 import { nodeTypeName, parseSpecText, type SpecNode } from './yaml-source.js';
+import { rememberSpecTree } from './positions.js';
 
 const DATATYPES = Object.keys(DATATYPE_BITS) as Datatype[];
 const OPERATOR_KINDS = ['gemm', 'batched_matmul', 'conv2d', 'elementwise', 'spgemm', 'spmv', 'pagerank', 'bfs'] as const;
@@ -103,6 +104,7 @@ export function loadWorkloadText(text: string, file: string, readMatrix?: Matrix
 }
 
 export function workloadFromTree(root: SpecNode, file: string, readMatrix?: MatrixReader): Workload {
+  rememberSpecTree(file, root);
   const context: ResolveContext = { file, scope: new Map() };
   const map = expectMap(root, context, '', 'a mapping with name and operators');
   rejectUnknownKeys(map, WORKLOAD_KEYS, context, '');

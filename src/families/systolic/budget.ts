@@ -4,13 +4,15 @@
 // keeps one, so the tile-run list has ≤ 3 × batch × outer-folds runs; the event engine then steps
 // through up to every fold (see WORK_PER_EVENT_TILE). SCALE-Sim convention: scalesim-v2.ts walks every operand address of every
 // fold step (rf × cf folds × P steps × up to R + C addresses) and keeps address-stamp arrays as
-// large as each operand (4 B per element).
+// large as each operand (4 B per element). That convention also needs a whole-byte DRAM bandwidth
+// per cycle (SCALE-Sim's USER mode), which is refused here, before simulating.
 
 import type { Operator } from '../../core/types.js';
 import { isGemmLike } from '../../core/types.js';
 import { BYTES_PER_RUN, maskWork, pipelineWork, short, type WorkEstimate } from '../../core/budget.js';
 import type { SimulateOptions } from '../../core/types.js';
 import { gemmDims, type SystolicConfig } from './mapping.js';
+import { inputError } from '../../spec/errors.js';
 
 export function estimateSystolicWork(config: SystolicConfig, op: Operator, options: SimulateOptions): WorkEstimate {
   if (!isGemmLike(op)) return { work: 1, memoryBytes: 0, quantity: 'a closed-form element-wise count' };
@@ -19,6 +21,16 @@ export function estimateSystolicWork(config: SystolicConfig, op: Operator, optio
   const colFolds = Math.ceil(colDim / config.cols);
   const masks = maskWork(op, options);
   if (options.convention === 'scalesim') {
+    // SCALE-Sim's USER bandwidth mode moves whole words per cycle (scalesim-v2.ts refuses others).
+    const wordsPerCycle = config.dramBytesPerSecond / config.clockHz;
+    if (config.dramBandwidthMode !== 'calc' && !(Number.isInteger(wordsPerCycle) && wordsPerCycle >= 1)) {
+      throw inputError({
+        file: '',
+        keyPath: '',
+        message: `--convention scalesim needs the architecture's memory.dram.bandwidth to be a whole number (>= 1) of bytes per cycle, as SCALE-Sim's USER bandwidth mode has; it is ${wordsPerCycle.toPrecision(4)} B/cycle`,
+        hint: 'use --convention accsim, or an architecture with a whole-byte bandwidth or CALC bandwidth mode',
+      });
+    }
     const steps = rowFolds * colFolds * op.batch * (streamDim + 2 * config.rows + config.cols);
     const addresses = steps * (config.rows + config.cols);
     const operandElements = op.m * op.k + op.k * op.n + op.m * op.n;

@@ -31,6 +31,21 @@ export function estimateSystolicWork(config: SystolicConfig, op: Operator, optio
         hint: 'use --convention accsim, or an architecture with a whole-byte bandwidth or CALC bandwidth mode',
       });
     }
+    const conv = op.conv;
+    if (conv) {
+      // scalesim-v2.ts sizes the output as SCALE-Sim does, ceil((H − R + s) / s) with no padding
+      // field and one image; accsim lowers with floor and a batch, so the two must agree.
+      const channels = conv.inChannels / (op.batch > 1 ? op.batch : 1);
+      const outputs = Math.ceil((conv.inHeight + 2 * conv.padding - conv.kernelHeight + conv.stride) / conv.stride) * Math.ceil((conv.inWidth + 2 * conv.padding - conv.kernelWidth + conv.stride) / conv.stride);
+      if (outputs !== op.m || !Number.isInteger(channels) || conv.kernelHeight * conv.kernelWidth * channels !== op.k) {
+        throw inputError({
+          file: '',
+          keyPath: '',
+          message: `--convention scalesim cannot reproduce this convolution: SCALE-Sim takes one image and rounds the output size up (${outputs} output pixels), accsim's lowering has M = ${op.m}`,
+          hint: 'use batch 1 and a stride that divides (input + 2·padding − kernel), or --convention accsim',
+        });
+      }
+    }
     const steps = rowFolds * colFolds * op.batch * (streamDim + 2 * config.rows + config.cols);
     const addresses = steps * (config.rows + config.cols);
     const operandElements = op.m * op.k + op.k * op.n + op.m * op.n;

@@ -21,9 +21,9 @@ export interface Budget {
 }
 
 /**
- * 1e10 work units is ~5–10 s of simulation on one core (about 0.5–1 ns per unit on the bench
- * machine); the largest operators of the shipped workloads need up to ~6e9 (inner-product SpGEMM
- * on R-MAT scale 14, OPT-175B on a 12 × 14 array). 2 GiB leaves headroom below Node's default
+ * 1e10 work units is ~10 s of simulation on one core (each family's weights make one unit about
+ * 1 ns on the bench machine); the largest operators of the shipped workloads need up to ~6.5e9
+ * (PageRank and inner-product SpGEMM on R-MAT graphs, OPT-175B on a 12 × 14 array). 2 GiB leaves headroom below Node's default
  * heap limit of ~4 GiB.
  */
 export const DEFAULT_BUDGET: Budget = { maxWork: 1e10, maxMemoryBytes: 2 * 1024 ** 3 };

@@ -15,8 +15,14 @@ import type { MatrixSource, Operator, SimulateOptions } from '../../core/types.j
 import { short, type WorkEstimate } from '../../core/budget.js';
 import type { ScratchpadConfig } from './config.js';
 
-/** Work units per simulated kernel event (an issue slot, a cache lookup, a queue operation). */
-const WORK_PER_EVENT = 50;
+// Work units per kernel event, measured on the bench machine (1 unit ≈ 1 ns): a SpGEMM partial
+// product or index intersection ~50 ns; an SpMV/PageRank/BFS nonzero ~400 ns (each is a fine-grained
+// DRAM access through the cache and thread model); an R-MAT edge ~100 ns per level of its
+// quadrant recursion plus ~300 ns to sort it into CSR; a uniform nonzero ~150 ns.
+const WORK_PER_PRODUCT = 50;
+const WORK_PER_GRAPH_EVENT = 400;
+const WORK_PER_RMAT_LEVEL = 100;
+const WORK_PER_GENERATED_NONZERO = 150;
 /** Bytes per stored nonzero while a matrix exists (index, value, transposes and caches of it). */
 const BYTES_PER_NONZERO = 48;
 
@@ -34,15 +40,15 @@ function sizeOf(source: MatrixSource): SourceSize {
     case 'rmat': {
       const n = 2 ** source.scale;
       const edges = Math.round(source.edgeFactor * n);
-      return { rows: n, cols: n, nnz: edges, generateWork: edges * (source.scale + 8) };
+      return { rows: n, cols: n, nnz: edges, generateWork: edges * (source.scale * WORK_PER_RMAT_LEVEL + 2 * WORK_PER_GENERATED_NONZERO) };
     }
     case 'uniform': {
       const nnz = source.rows * source.cols * source.density;
-      return { rows: source.rows, cols: source.cols, nnz, generateWork: source.rows + 4 * nnz };
+      return { rows: source.rows, cols: source.cols, nnz, generateWork: source.rows + WORK_PER_GENERATED_NONZERO * nnz };
     }
     case 'banded': {
       const nnz = source.rows * Math.min(source.rows, 2 * source.halfBandwidth + 1);
-      return { rows: source.rows, cols: source.rows, nnz, generateWork: source.rows + nnz };
+      return { rows: source.rows, cols: source.rows, nnz, generateWork: source.rows + 20 * nnz };
     }
   }
 }
@@ -78,28 +84,28 @@ export function estimateScratchpadWork(config: ScratchpadConfig, op: Operator, _
   const b = op.b ?? op.a;
   const sb = op.b ? sizeOf(op.b) : sa;
   const generate = sa.generateWork + (op.b ? sb.generateWork : 0);
-  let events: number;
+  let events: number; // in work units
   let what: string;
   let outputNnz = 0;
   if (op.kind === 'spgemm') {
     const products = partialProducts(op.a, b, sa, sb);
     const intersections = op.dataflow === 'inner' ? Math.ceil(sa.rows / Math.max(1, config.innerRowBlock)) * sb.nnz : 0;
     // Identical repetitions (`iterations`) are simulated once and scaled.
-    events = products + intersections + sa.rows;
+    events = (products + intersections + sa.rows) * WORK_PER_PRODUCT;
     outputNnz = Math.min(products, sa.rows * sb.cols);
     what = `${short(products)} partial products${intersections ? ` and ${short(intersections)} index intersections` : ''}`;
   } else if (op.kind === 'bfs') {
-    events = sa.nnz + sa.rows + op.iterations * config.cores;
+    events = (sa.nnz + sa.rows + op.iterations * config.cores) * WORK_PER_GRAPH_EVENT;
     what = `${short(sa.nnz)} edges and ${short(sa.rows)} vertices`;
   } else if (op.kind === 'spmv') {
-    events = sa.nnz + sa.rows;
+    events = (sa.nnz + sa.rows) * WORK_PER_GRAPH_EVENT;
     what = `${short(sa.nnz)} nonzeros`;
   } else {
-    events = op.iterations * (sa.nnz + sa.rows);
+    events = op.iterations * (sa.nnz + sa.rows) * WORK_PER_GRAPH_EVENT;
     what = `${short(sa.nnz)} nonzeros × ${op.iterations} iterations`;
   }
   return {
-    work: events * WORK_PER_EVENT + generate,
+    work: events + generate,
     memoryBytes: BYTES_PER_NONZERO * (sa.nnz + (op.b ? sb.nnz : 0) + outputNnz) + 32 * (sa.rows + sb.rows + sa.cols + sb.cols),
     quantity: `kernel events for ${what}`,
   };

@@ -18,6 +18,9 @@ import { describeArchJson, describeFamilyJson, describeWorkload, renderList, typ
 import { loadWithOverrides, SET_OPTION } from './overrides.js';
 import { operatorProgress } from './run-progress.js';
 import { importTimeloopCommand, loadTimeloopRun } from './timeloop-command.js';
+import { addLimitOptions, applyLimitFlags, type LimitFlags } from './limits.js';
+import { environmentErrorLine } from '../io/environment.js';
+import { withPositions } from '../spec/positions.js';
 
 // Start-up time matters for one-layer runs (a process used to spend ~0.1 s importing ~100
 // modules): code that only some commands need (reports and charts, sweeps, compare, validation,
@@ -34,7 +37,7 @@ function parseSeed(value: string): number {
   return seed;
 }
 
-interface RunFlags {
+interface RunFlags extends LimitFlags {
   report?: string;
   arch?: string;
   workload?: string;
@@ -69,10 +72,11 @@ function emit(content: string, out: string | undefined, quiet: boolean | undefin
 
 async function runCommand(flags: RunFlags): Promise<void> {
   const started = performance.now();
+  const budget = applyLimitFlags(flags);
   if (!flags.timeloop && (!flags.arch || !flags.workload)) throw inputError({ file: '<command line>', keyPath: 'run', message: `missing required option ${flags.arch ? '--workload' : '--arch'}`, expected: '--arch FILE --workload FILE, or --timeloop FILE…' });
   const { arch, workload } = flags.timeloop ? loadTimeloopRun(flags.timeloop) : loadWithOverrides(resolvePresetPath(flags.arch!, 'arch'), resolvePresetPath(flags.workload!, 'workloads'), flags.set);
   checkSupported(arch, workload);
-  const options: Partial<SimulateOptions> = { engine: flags.engine, convention: flags.convention, seed: flags.seed, sparsityMode: flags.sparsityMode, ...(flags.allowSpill ? { allowSpill: true } : {}) };
+  const options: Partial<SimulateOptions> = { engine: flags.engine, convention: flags.convention, seed: flags.seed, sparsityMode: flags.sparsityMode, budget, ...(flags.allowSpill ? { allowSpill: true } : {}) };
   const result = simulate(arch, workload, options, new Map(), operatorProgress(flags.quiet));
   emit(render(result, flags.format), flags.out, flags.quiet);
   if (flags.report) {
@@ -83,7 +87,7 @@ async function runCommand(flags: RunFlags): Promise<void> {
   if (!flags.quiet) process.stderr.write(`simulated ${workload.operators.length} operators in ${engineering((performance.now() - started) / 1000, 's')}\n`);
 }
 
-interface CompareFlags {
+interface CompareFlags extends LimitFlags {
   report?: string;
   arch: string;
   workload: string;
@@ -125,6 +129,7 @@ export function fractionListFlag(value: string, flag: string): number[] {
 
 async function compareCommand(flags: CompareFlags): Promise<void> {
   const started = performance.now();
+  const budget = applyLimitFlags(flags);
   const [{ compare }, { renderCompare }, { checkCompareFormat, complement, withWeightStorage }] = await Promise.all([import('../core/compare.js'), import('../report/compare-report.js'), import('./compare-flags.js')]);
   const loaded = flags.arch.split(',').map((name) => loadWithOverrides(resolvePresetPath(name.trim(), 'arch'), resolvePresetPath(flags.workload, 'workloads'), flags.set));
   const archs = loaded.map((l) => l.arch);
@@ -149,7 +154,7 @@ async function compareCommand(flags: CompareFlags): Promise<void> {
     density,
     densities,
     blockSize,
-    options: { seed: flags.seed, engine: flags.engine, sparsityMode: flags.sparsityMode },
+    options: { seed: flags.seed, engine: flags.engine, sparsityMode: flags.sparsityMode, budget },
     breakEven: flags.breakEven,
   });
   const rows = withWeightStorage(compared, workload, blockSize, { seed: flags.seed, sparsityMode: flags.sparsityMode });
@@ -258,7 +263,7 @@ export async function buildProgram(commandName?: string): Promise<Command> {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-  program
+  addLimitOptions(program
     .command('run')
     .description('Simulate a workload on an architecture and print per-operator and total results')
     .option('-a, --arch <file>', 'architecture file (YAML/JSON, or a SCALE-Sim .cfg) or bundled preset name')
@@ -273,10 +278,10 @@ export async function buildProgram(commandName?: string): Promise<Command> {
     .option('--report <dir>', 'also write an HTML/Markdown/CSV/PNG report to this folder')
     .option('--allow-spill', 'LLM workloads that exceed device memory: stream the excess from the host instead of refusing')
     .option(...SET_OPTION)
-    .option('-q, --quiet', 'no progress or log lines on stderr')
+    .option('-q, --quiet', 'no progress or log lines on stderr'))
     .action((flags: RunFlags) => runCommand(flags));
 
-  program
+  addLimitOptions(program
     .command('compare')
     .description('Compare weight storage formats on one or more targets: time, bytes, energy, speedup vs dense, break-even density')
     .requiredOption('-a, --arch <files>', 'comma-separated architecture files or preset names')
@@ -293,7 +298,7 @@ export async function buildProgram(commandName?: string): Promise<Command> {
     .option('--no-break-even', 'skip the break-even density search')
     .option('--report <dir>', 'also write an HTML/Markdown/CSV/PNG report (summary first, per-target detail collapsed)')
     .option(...SET_OPTION)
-    .option('-q, --quiet', 'no progress or log lines on stderr')
+    .option('-q, --quiet', 'no progress or log lines on stderr'))
     .action((flags: CompareFlags) => compareCommand(flags));
 
   program
@@ -358,12 +363,18 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof InputError) {
-      process.stderr.write(error.issues.map(formatIssue).join('\n') + '\n');
+      process.stderr.write(withPositions(error).issues.map(formatIssue).join('\n') + '\n');
       return 2;
     }
     if (error instanceof CommanderError) {
       // Help and version requests exit 0; usage errors (already printed by commander) exit 2.
       return error.exitCode === 0 ? 0 : 2;
+    }
+    const environment = environmentErrorLine(error);
+    if (environment) {
+      // The environment, not accsim: a file that cannot be written, a full disk, no Redis.
+      process.stderr.write(`${environment}\n`);
+      return 2;
     }
     process.stderr.write(`accsim: internal error: ${(error as Error).message}\n`);
     if (process.env.ACCSIM_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);

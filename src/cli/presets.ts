@@ -17,7 +17,7 @@ export function resolvePresetPath(value: string, folder: 'arch' | 'workloads'): 
     if (existsSync(candidate)) return candidate;
   }
   const names = presetNames(folder);
-  throw inputError({ file: value, keyPath: folder === 'arch' ? '--arch' : '--workload', message: `no such file or bundled preset`, expected: `a file path or one of ${names.join(', ')}`, hint: didYouMean(basename(value).replace(/\.(ya?ml|json)$/, ''), names) });
+  throw inputError({ file: '<command line>', keyPath: folder === 'arch' ? '--arch' : '--workload', message: `'${value}' is no file and no bundled preset`, expected: `a file path or one of ${names.join(', ')}`, hint: didYouMean(basename(value).replace(/\.(ya?ml|json)$/, ''), names) });
 }
 
 export function presetNames(folder: 'arch' | 'workloads'): string[] {

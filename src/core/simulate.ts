@@ -23,6 +23,8 @@ import {
 import { inputError } from '../spec/errors.js';
 import type { MaskCache } from './operand-sparsity.js';
 import { simulateServing } from '../llm/serving.js';
+import { checkBudget } from './budget.js';
+import { assertFiniteResult } from './result-check.js';
 
 /**
  * `masks` lets callers that simulate the same workload many times (compare, sweeps) share the
@@ -32,14 +34,16 @@ import { simulateServing } from '../llm/serving.js';
 export type OperatorProgress = (done: number, total: number, name: string) => void;
 
 export function simulate(arch: ArchSpec, workload: Workload, options: Partial<SimulateOptions> = {}, masks: MaskCache = new Map(), onOperator?: OperatorProgress): Result {
+  if (!workload.serving) return simulateOperators(arch, workload, options, masks, onOperator);
   // LLM workloads (a `serving` block) go through src/llm: generation, collectives, capacity, serving metrics.
-  if (workload.serving) return simulateServing(arch, workload, options, masks, simulateOperators);
-  return simulateOperators(arch, workload, options, masks, onOperator);
+  const result = simulateServing(arch, workload, options, masks, simulateOperators);
+  assertFiniteResult(result, workload);
+  return result;
 }
 
 /** Simulates the workload's operators as listed, one after the other, on one device. */
 export function simulateOperators(arch: ArchSpec, workload: Workload, options: Partial<SimulateOptions> = {}, masks: MaskCache = new Map(), onOperator?: OperatorProgress): Result {
-  const requested: SimulateOptions = { ...DEFAULT_OPTIONS, ...options };
+  const { budget, ...requested }: SimulateOptions = { ...DEFAULT_OPTIONS, ...options };
   const family = findFamily(arch.family);
   if (!family) throw inputError({ file: arch.file, keyPath: 'family', message: `unknown family '${arch.family}'` });
   // The Result records the engine that ran, not the one asked for.
@@ -52,6 +56,7 @@ export function simulateOperators(arch: ArchSpec, workload: Workload, options: P
   const clockHz = family.clockHz(config);
   const nominalPeak = family.peakMacsPerCycle(config);
   const peakFor = (dtype: Datatype) => (family.peakMacsPerCycleFor ? family.peakMacsPerCycleFor(config, dtype) : nominalPeak);
+  checkBudget(family, config, workload, resolvedOptions, budget);
 
   const peaks: number[] = [];
   const operators: OperatorResult[] = workload.operators.map((op, index) => {
@@ -72,7 +77,7 @@ export function simulateOperators(arch: ArchSpec, workload: Workload, options: P
   let most = -1;
   for (const [dtype, macs] of macsByDtype) if (macs > most) [most, peak] = [macs, byDtype[dtype]!];
 
-  return {
+  const result: Result = {
     schema: RESULT_SCHEMA,
     version: RESULT_VERSION,
     arch: { name: arch.name, family: arch.family, file: arch.file, hash: arch.hash, clockHz, peakMacsPerCycle: peak, peakMacsPerCycleByDtype: byDtype },
@@ -82,6 +87,8 @@ export function simulateOperators(arch: ArchSpec, workload: Workload, options: P
     total: totals(operators, peaks, clockHz),
     notes: engineNote ? [engineNote, ...collectNotes(operators)] : collectNotes(operators),
   };
+  assertFiniteResult(result, workload);
+  return result;
 }
 
 /** The error for an operator kind the family cannot run (the CLI adds the source position). */

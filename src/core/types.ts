@@ -164,6 +164,8 @@ export interface SimulateOptions {
   sparsityMode: 'statistical' | 'concrete';
   /** LLM workloads whose resident state exceeds device memory: stream the excess from the host instead of refusing. */
   allowSpill?: boolean;
+  /** Work and memory limits checked before simulating (src/core/budget.ts); never part of a result. */
+  budget?: import('./budget.js').Budget;
 }
 
 export const DEFAULT_OPTIONS: SimulateOptions = {

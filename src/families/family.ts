@@ -8,6 +8,7 @@ import type { EnergyTable } from '../core/energy-tables.js';
 import type { MaskCache } from '../core/operand-sparsity.js';
 import type { MapNode, ResolveContext } from '../spec/resolve.js';
 import type { ParamValue } from '../spec/params.js';
+import type { WorkEstimate } from '../core/budget.js';
 
 /** An energy-account line before pricing: the family says what happened and what it costs. */
 export interface ActionCount {
@@ -68,4 +69,9 @@ export interface Family<Config = unknown> {
   /** Peak MACs/cycle for one datatype, where the family's rate depends on it (header, roofline). */
   peakMacsPerCycleFor?(config: Config, dtype: Datatype): number;
   simulateOperator(config: Config, op: Operator, context: FamilyContext): OperatorSimulation;
+  /**
+   * Work and memory one operator will take, estimated from the resolved spec without simulating
+   * (src/core/budget.ts checks it against the budget first). Each family's lives in its budget.ts.
+   */
+  estimateWork?(config: Config, op: Operator, options: SimulateOptions): WorkEstimate;
 }

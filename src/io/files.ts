@@ -1,7 +1,7 @@
 // File I/O at the edge: reads spec files (native YAML/JSON or SCALE-Sim inputs) and matrices, and
 // writes outputs atomically (temp file + rename) so a crash never leaves a half-written file.
 
-import { closeSync, openSync, readFileSync, readSync, renameSync, writeFileSync, mkdirSync, existsSync, statSync } from 'node:fs';
+import { readSync, renameSync, writeFileSync, mkdirSync, statSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, extname, resolve, relative, isAbsolute } from 'node:path';
 import type { ArchSpec, Workload } from '../core/types.js';
@@ -14,12 +14,21 @@ import { maskFromCsr, maskNnz, type Mask } from '../sparsity/mask.js';
 import { parseSpecText } from '../spec/yaml-source.js';
 import type { ModelReader } from '../llm/load.js';
 import { scaleSimConfigToYaml, scaleSimTopologyToYaml } from './scalesim.js';
+import { confinedPath, readBoundedText, withBoundedFile, MAX_MATRIX_FILE_BYTES, MAX_SPEC_FILE_BYTES } from './confine.js';
 
+/** Reads a spec file named on the command line: a regular file of at most MAX_SPEC_FILE_BYTES. */
 export function readText(path: string, what: string): string {
-  if (!existsSync(path)) throw inputError({ file: path, keyPath: '', message: `${what} file not found` });
-  if (statSync(path).isDirectory()) throw inputError({ file: path, keyPath: '', message: `${what} path is a directory`, expected: 'a file' });
-  return readFileSync(path, 'utf8');
+  // The path came from the command line, so a missing or unreadable file is reported there.
+  return readBoundedText(path, MAX_SPEC_FILE_BYTES, { file: '<command line>', keyPath: COMMAND_LINE_FLAG[what] ?? '' }, `${what} file`);
 }
+
+const COMMAND_LINE_FLAG: Record<string, string> = {
+  architecture: '--arch',
+  workload: '--workload',
+  sweep: 'sweep file',
+  'SCALE-Sim config': '--config',
+  'SCALE-Sim topology': '--topology',
+};
 
 /** Shown file names are relative to the working directory when that is shorter. */
 export function displayName(path: string): string {
@@ -36,14 +45,14 @@ export function loadArchFile(path: string): ArchSpec {
 
 const matrixCache = new Map<string, ReturnType<typeof parseMatrixMarket>>();
 
+/** Reads an `mtx:` matrix: confined to the spec's tree (src/io/confine.ts), size-capped. */
 export const readMatrixRelative: MatrixReader = (path, from) => {
-  const full = resolve(dirname(from.file), path);
-  const file = displayName(full);
-  if (!existsSync(full)) throw inputError({ file: from.file, position: from.position, keyPath: from.keyPath, message: `matrix file '${path}' not found (looked for ${file})` });
-  let matrix = matrixCache.get(full);
+  const real = confinedPath(path, from);
+  const file = displayName(resolve(dirname(resolve(from.file)), path));
+  let matrix = matrixCache.get(real);
   if (!matrix) {
-    matrix = parseMatrixMarket(readFileSync(full, 'utf8'), file);
-    matrixCache.set(full, matrix);
+    matrix = parseMatrixMarket(readBoundedText(real, MAX_MATRIX_FILE_BYTES, from, 'matrix file'), file);
+    matrixCache.set(real, matrix);
   }
   return { file, matrix };
 };
@@ -56,22 +65,15 @@ const maskCache = new Map<string, Mask>();
  * sha256 of the bits), so workload hashes and cache keys stay short and change with the bits.
  */
 export const readMaskRelative: MaskReader = (path, kind, from) => {
-  const full = resolve(dirname(from.file), path);
-  const file = displayName(full);
-  if (!existsSync(full) || statSync(full).isDirectory()) throw inputError({ file: from.file, position: from.position, keyPath: from.keyPath, message: `mask file '${path}' not found (looked for ${file})` });
-  const key = `${kind}|${full}`;
+  const real = confinedPath(path, from);
+  const file = displayName(resolve(dirname(resolve(from.file)), path));
+  const key = `${kind}|${real}`;
   let mask = maskCache.get(key);
   if (!mask) {
-    if (kind === 'npy') {
-      const fd = openSync(full, 'r');
-      try {
-        mask = readNpyMask((buffer, position) => readSync(fd, buffer, 0, buffer.length, position), file);
-      } finally {
-        closeSync(fd);
-      }
-    } else {
-      mask = maskFromCsr(parseMatrixMarket(readFileSync(full, 'utf8'), file));
-    }
+    mask =
+      kind === 'npy'
+        ? withBoundedFile(real, MAX_MATRIX_FILE_BYTES, from, 'mask file', (fd) => readNpyMask((buffer, position) => readSync(fd, buffer, 0, buffer.length, position), file))
+        : maskFromCsr(parseMatrixMarket(readBoundedText(real, MAX_MATRIX_FILE_BYTES, from, 'mask file'), file));
     const summary = { source: file, rows: mask.rows, cols: mask.cols, nnz: maskNnz(mask), sha256: createHash('sha256').update(mask.words).digest('hex').slice(0, 16) };
     Object.defineProperty(mask, 'toJSON', { value: () => summary, enumerable: false });
     maskCache.set(key, mask);
@@ -79,12 +81,11 @@ export const readMaskRelative: MaskReader = (path, kind, from) => {
   return { file, mask };
 };
 
-/** Model configurations (config.json) named by model workloads, relative to the workload file. */
+/** Model configurations (config.json) named by model workloads: confined and size-capped like any spec. */
 export const readModelRelative: ModelReader = (path, from) => {
-  const full = resolve(dirname(from.file), path);
-  const file = displayName(full);
-  if (!existsSync(full)) throw inputError({ file: from.file, position: from.position, keyPath: from.keyPath, message: `model configuration '${path}' not found (looked for ${file})` });
-  return { file, root: parseSpecText(readFileSync(full, 'utf8'), file).root };
+  const real = confinedPath(path, from);
+  const file = displayName(resolve(dirname(resolve(from.file)), path));
+  return { file, root: parseSpecText(readBoundedText(real, MAX_SPEC_FILE_BYTES, from, 'model configuration'), file).root };
 };
 
 export function loadWorkloadFile(path: string): Workload {
@@ -96,8 +97,23 @@ export function loadWorkloadFile(path: string): Workload {
 
 /** Writes a file atomically: the content appears whole or not at all. */
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+  const existing = statSync(path, { throwIfNoEntry: false });
+  if (existing?.isDirectory()) {
+    throw inputError({ file: '<command line>', keyPath: '', message: `output '${displayName(path)}' is a directory, not a file to write`, expected: 'a file path (the directory is left as it is)' });
+  }
+  if (existing && !existing.isFile()) {
+    // A device or pipe (`-o /dev/stdout`, a FIFO): write into it; renaming over it would replace it.
+    writeFileSync(path, content);
+    return;
+  }
   mkdirSync(dirname(resolve(path)), { recursive: true });
   const temporary = `${path}.tmp-${process.pid}`;
-  writeFileSync(temporary, content);
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, content);
+    renameSync(temporary, path);
+  } catch (error) {
+    // Disk full, permission denied, a directory appearing at `path`: leave nothing behind.
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }

@@ -29,6 +29,12 @@ interface Token {
   end: number;
 }
 
+/**
+ * Largest row or column count accepted: CSR keeps a row-pointer array (and the builder a column
+ * histogram) of that length, 4 B per entry, so 2^26 costs 256 MiB before a single entry is read.
+ */
+export const MAX_MATRIX_DIMENSION = 2 ** 26;
+
 /** Parses Matrix Market text. `file` is only used in error messages. */
 export function parseMatrixMarket(text: string, file: string): CsrMatrix {
   const reader = new LineReader(text);
@@ -103,10 +109,22 @@ export function parseMatrixMarket(text: string, file: string): CsrMatrix {
     declared = (rows * (rows - 1)) / 2;
   }
   if (declared > 2 ** 31 - 1) fail(sizeLine, 1, `too many entries (${declared}) for 32-bit indices`);
+  // Allocate what the file can hold, not what the header claims: every entry line needs at least
+  // minChars characters, so a short file declaring 2^31 entries allocates almost nothing (and is
+  // reported as having too few entries once they are read). Per-row and per-column arrays are
+  // bounded by MAX_MATRIX_DIMENSION.
+  const remaining = text.length - reader.lineEnd;
+  const minChars = format === 'array' ? 2 : field === 'pattern' ? 4 : 6;
+  const holdable = Math.min(declared, Math.floor((remaining + 1) / minChars));
+  for (const [index, extent] of [rows, cols].entries()) {
+    if (extent > MAX_MATRIX_DIMENSION) {
+      fail(sizeLine, sizeTokens[index].start - reader.lineStart + 1, `${index === 0 ? 'rows' : 'columns'} ${extent} exceed the limit`, `at most ${MAX_MATRIX_DIMENSION}`);
+    }
+  }
 
   // --- entries ------------------------------------------------------------------------------
   const mirrored = symmetry !== 'general';
-  const capacity = mirrored ? 2 * declared : declared;
+  const capacity = mirrored ? 2 * holdable : holdable;
   const entryRows = new Int32Array(capacity);
   const entryCols = new Int32Array(capacity);
   const hasValues = field !== 'pattern';

@@ -36,7 +36,21 @@ export function formatIssue(issue: SpecIssue): string {
   let text = `${where}: error:${key} ${issue.message}`;
   if (issue.expected) text += ` (expected ${issue.expected})`;
   if (issue.hint) text += `; ${issue.hint}`;
-  return text;
+  return oneLine(text);
+}
+
+/**
+ * Every message is one line: a value pasted from a multi-line YAML scalar (or any control
+ * character) would otherwise start a continuation line with no file:line:col in front of it.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/\r\n|[\r\n]/g, '\\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`).replace(/\t/g, ' ');
+}
+
+/** A user value shown inside a message: quoted, on one line, and cut to `max` characters. */
+export function quoteValue(value: string, max = 40): string {
+  const flat = oneLine(value);
+  return `'${flat.length > max ? `${flat.slice(0, max)}…` : flat}'`;
 }
 
 /** Damerau-free Levenshtein distance, for "did you mean" hints on misspelled keys. */

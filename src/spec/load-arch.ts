@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import type { ArchSpec } from '../core/types.js';
 import { ENERGY_TABLES } from '../core/energy-tables.js';
 import { FAMILIES, findFamily } from '../families/registry.js';
-import { didYouMean, inputError } from './errors.js';
+import { didYouMean, inputError, InputError } from './errors.js';
+import { positionOfKey, rememberSpecTree } from './positions.js';
 import type { ParamValue } from './params.js';
 import { expectMap, expectString, expectStringList, resolveDeclared, resolveNamedParameters, resolveParam, rejectUnknownKeys, type ResolveContext } from './resolve.js';
 import { parseSpecText, type SpecNode } from './yaml-source.js';
@@ -23,6 +24,7 @@ export function loadArchText(text: string, file: string): ArchSpec {
 }
 
 export function archFromTree(root: SpecNode, file: string): ArchSpec {
+  rememberSpecTree(file, root);
   const context: ResolveContext = { file, scope: new Map() };
   const map = expectMap(root, context, '', 'a mapping with family, name and the family parameters');
   const familyEntry = map.entries.get('family');
@@ -57,9 +59,16 @@ export function archFromTree(root: SpecNode, file: string): ArchSpec {
     hash: '',
   };
   spec.hash = hashOf({ family: spec.family, values, energy });
-  family.configure(spec); // cross-field checks now, so errors surface at load time
+  // Cross-field checks now, so errors surface at load time, at the key they are about.
+  try {
+    family.configure(spec);
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(error.issues.map((issue) => (issue.position || issue.file !== file ? issue : { ...issue, position: positionOfKey(root, issue.keyPath) })));
+    throw error;
+  }
   return deepFreeze(spec);
 }
+
 
 function resolveEnergy(node: SpecNode | undefined, context: ResolveContext): ArchSpec['energy'] {
   if (!node) return { table: 'horowitz-45nm', overrides: {} };

@@ -13,13 +13,26 @@ import { nodeTypeName, parseSpecText, type SpecNode } from './yaml-source.js';
 import { modelWorkloadFromTree, servingFromTree, type ModelReader } from '../llm/load.js';
 import { LLM_WORKLOAD_KEYS } from '../llm/types.js';
 import { modelWorkloadOperators } from '../llm/model-workload.js';
+import { rememberSpecTree } from './positions.js';
 
 const DATATYPES = Object.keys(DATATYPE_BITS) as Datatype[];
 const OPERATOR_KINDS = ['gemm', 'batched_matmul', 'conv2d', 'elementwise', 'spgemm', 'spmv', 'pagerank', 'bfs'] as const;
 type OperatorKind = (typeof OPERATOR_KINDS)[number];
 
 const positive = (key: string, description: string, extra: Partial<ParamDecl> = {}): ParamDecl =>
-  ({ key, type: 'integer', min: 1, description, ...extra }) as ParamDecl;
+  ({ key, type: 'integer', min: 1, max: MAX_COUNT, description, ...extra }) as ParamDecl;
+
+// Per-field upper bounds. They are far above any real model (GPT-class GEMMs have dimensions of
+// 1e4–1e6) and keep derived counts (MACs = batch·m·n·k·count, bytes) finite doubles; the work
+// budget (src/core/budget.ts) then decides what is affordable to simulate.
+/** Tensor dimensions (m, n, k): 2^40 ≈ 1.1e12 along one axis. */
+const MAX_DIMENSION = 2 ** 40;
+/** Repetitions and batch-like counts (count, batch, groups, iterations). */
+const MAX_COUNT = 2 ** 32;
+/** Spatial extents of a convolution (height, width, filter, stride, padding). */
+const MAX_SPATIAL = 2 ** 20;
+const dimension = { max: MAX_DIMENSION } as Partial<ParamDecl>;
+const spatial = { max: MAX_SPATIAL } as Partial<ParamDecl>;
 
 const COMMON: ParamDecl[] = [
   positive('count', 'How many identical instances of this operator the workload runs (e.g. layers)', { default: 1 } as Partial<ParamDecl>),
@@ -45,30 +58,30 @@ const GEMM_COMMON: ParamDecl[] = [
 
 /** Operator parameters by kind, declared once: they drive validation and the docs. */
 export const OPERATOR_PARAMS: Record<OperatorKind, ParamDecl[]> = {
-  gemm: [positive('m', 'Rows of the input / output (tokens × batch)'), positive('n', 'Output features'), positive('k', 'Reduction length (input features)'), ...GEMM_COMMON],
+  gemm: [positive('m', 'Rows of the input / output (tokens × batch)', dimension), positive('n', 'Output features', dimension), positive('k', 'Reduction length (input features)', dimension), ...GEMM_COMMON],
   batched_matmul: [
     positive('batch', 'Independent GEMMs (e.g. heads × batch)'),
-    positive('m', 'Rows of each GEMM'),
-    positive('n', 'Columns of each GEMM'),
-    positive('k', 'Reduction length'),
+    positive('m', 'Rows of each GEMM', dimension),
+    positive('n', 'Columns of each GEMM', dimension),
+    positive('k', 'Reduction length', dimension),
     ...GEMM_COMMON,
   ],
   conv2d: [
     positive('batch', 'Images per inference', { default: 1 } as Partial<ParamDecl>),
-    positive('in_h', 'Input height (before padding)'),
-    positive('in_w', 'Input width (before padding)'),
-    positive('in_c', 'Input channels'),
-    positive('out_c', 'Output channels (filters)'),
-    positive('kernel_h', 'Filter height'),
-    positive('kernel_w', 'Filter width'),
-    positive('stride', 'Stride (both directions)', { default: 1 } as Partial<ParamDecl>),
-    { key: 'padding', type: 'integer', min: 0, default: 0, description: 'Zero padding on each side' },
+    positive('in_h', 'Input height (before padding)', spatial),
+    positive('in_w', 'Input width (before padding)', spatial),
+    positive('in_c', 'Input channels', dimension),
+    positive('out_c', 'Output channels (filters)', dimension),
+    positive('kernel_h', 'Filter height', spatial),
+    positive('kernel_w', 'Filter width', spatial),
+    positive('stride', 'Stride (both directions)', { default: 1, max: MAX_SPATIAL } as Partial<ParamDecl>),
+    { key: 'padding', type: 'integer', min: 0, max: MAX_SPATIAL, default: 0, description: 'Zero padding on each side' },
     positive('groups', 'Channel groups (in_c for depthwise)', { default: 1 } as Partial<ParamDecl>),
     ...GEMM_COMMON,
   ],
   elementwise: [
     { key: 'function', type: 'enum', choices: ELEMENTWISE_FUNCTIONS, description: 'The element-wise or normalisation function' },
-    positive('elements', 'Output elements processed'),
+    positive('elements', 'Output elements processed', { max: 2 ** 50 } as Partial<ParamDecl>),
     ...COMMON,
   ],
   spgemm: [
@@ -108,6 +121,7 @@ export function loadWorkloadText(text: string, file: string, readMatrix?: Matrix
 }
 
 export function workloadFromTree(root: SpecNode, file: string, readMatrix?: MatrixReader, readMask?: MaskReader, readModel?: ModelReader): Workload {
+  rememberSpecTree(file, root);
   const context: ResolveContext = { file, scope: new Map() };
   const map = expectMap(root, context, '', 'a mapping with name and operators');
   rejectUnknownKeys(map, WORKLOAD_KEYS, context, '');
@@ -367,17 +381,18 @@ function matrixSource(node: SpecNode, keyPath: string, context: ResolveContext, 
     return { kind: 'mtx', file, matrix };
   }
   const childMap = expectMap(child, context, path, `the ${kind} generator's parameters`);
-  const int = (key: string, description: string, extra: Record<string, unknown> = {}): ParamDecl => ({ key, type: 'integer', min: 1, description, ...extra }) as ParamDecl;
+  // Generated matrices use 32-bit indices, so rows and columns stay below 2^31.
+  const int = (key: string, description: string, extra: Record<string, unknown> = {}): ParamDecl => ({ key, type: 'integer', min: 1, max: 2 ** 31 - 1, description, ...extra }) as ParamDecl;
   const fraction = (key: string, description: string, defaultValue?: number): ParamDecl => ({ key, type: 'quantity', dimension: 'dimensionless', min: 0, max: 1, description, default: defaultValue === undefined ? undefined : String(defaultValue) });
   if (kind === 'rmat') {
     // Graph500 defaults (a, b, c) = (0.57, 0.19, 0.19), edge factor 16.
-    const v = resolveDeclared(childMap, [int('scale', 'log2 of the number of vertices', { max: 26 }), int('edge_factor', 'edges per vertex', { default: 16 }), fraction('a', 'R-MAT a', 0.57), fraction('b', 'R-MAT b', 0.19), fraction('c', 'R-MAT c', 0.19)], context, path);
+    const v = resolveDeclared(childMap, [int('scale', 'log2 of the number of vertices', { max: 26 }), int('edge_factor', 'edges per vertex', { default: 16, max: 2 ** 16 }), fraction('a', 'R-MAT a', 0.57), fraction('b', 'R-MAT b', 0.19), fraction('c', 'R-MAT c', 0.19)], context, path);
     return { kind: 'rmat', scale: v.scale as number, edgeFactor: v.edge_factor as number, a: v.a as number, b: v.b as number, c: v.c as number };
   }
   if (kind === 'uniform') {
     const v = resolveDeclared(childMap, [int('rows', 'rows'), int('cols', 'columns'), fraction('density', 'fraction of nonzeros')], context, path);
     return { kind: 'uniform', rows: v.rows as number, cols: v.cols as number, density: v.density as number };
   }
-  const v = resolveDeclared(childMap, [int('rows', 'rows (= columns)'), { key: 'half_bandwidth', type: 'integer', min: 0, description: 'nonzeros per side of the diagonal' }], context, path);
+  const v = resolveDeclared(childMap, [int('rows', 'rows (= columns)'), { key: 'half_bandwidth', type: 'integer', min: 0, max: 2 ** 31 - 1, description: 'nonzeros per side of the diagonal' }], context, path);
   return { kind: 'banded', rows: v.rows as number, halfBandwidth: v.half_bandwidth as number };
 }

@@ -121,9 +121,11 @@ const SI_OF: Record<Dimension, string> = { ...SI_UNIT, 'energy-per-bit': 'J/b' }
  * ExpressionError for anything outside the allowlist or for unknown names.
  */
 export function evaluateExpression(text: string, scope: ReadonlyMap<string, Quantity>): Quantity {
+  // Limits first, on every path: both parsers recurse once per nesting level.
+  if (text.length > MAX_EXPRESSION_CHARS) throw new ExpressionError(`expression is longer than ${MAX_EXPRESSION_CHARS} characters`);
+  if (nestingDepth(text) > MAX_EXPRESSION_DEPTH) throw new ExpressionError(`expression nests parentheses or signs deeper than ${MAX_EXPRESSION_DEPTH} levels`);
   const simple = parseSimpleQuantity(text) ?? evaluateFast(text, scope);
   if (simple) return simple;
-  if (text.length > 500) throw new ExpressionError('expression is longer than 500 characters');
   const { math, base } = restrictedMath();
   let tree;
   try {
@@ -184,6 +186,27 @@ export function evaluateExpression(text: string, scope: ReadonlyMap<string, Quan
   throw new ExpressionError(`'${text}' does not evaluate to a number or quantity`);
 }
 
+export const MAX_EXPRESSION_CHARS = 500;
+export const MAX_EXPRESSION_DEPTH = 32;
+
+/**
+ * An upper bound on the parsers' recursion depth: open parentheses plus consecutive prefix signs
+ * (each `-` or `+` in `- - - 1` is one level of unary recursion).
+ */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let signs = 0;
+  for (const c of text) {
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    if (c === '-' || c === '+') signs++;
+    else if (c !== ' ' && c !== '(') signs = 0;
+    deepest = Math.max(deepest, depth + signs);
+  }
+  return deepest;
+}
+
 function isKnownUnit(math: ReturnType<MathJs['create']>, name: string): boolean {
   // `cycle` is an angle unit in mathjs; cycles stay dimensionless integers in accsim.
   if (name === 'cycle' || name === 'cycles') return false;
@@ -200,7 +223,9 @@ class NeedsMathjs extends Error {}
 
 const TOKEN = /\s*(?:(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)|([A-Za-zµ_][A-Za-z0-9_µ]*(?:\/[A-Za-z]+)?)|(\*\*|[-+*/^(),]))/y;
 
-const FAST_FUNCTIONS: Record<string, (args: number[]) => number> = {
+// A null-prototype table: a name like `constructor`, `valueOf` or `__proto__` must not find
+// Object.prototype's members (it then falls through to mathjs, whose allowlist refuses it).
+const FAST_FUNCTIONS: Record<string, (args: number[]) => number> = Object.assign(Object.create(null) as Record<string, (args: number[]) => number>, {
   ceil: ([x]) => Math.ceil(x),
   floor: ([x]) => Math.floor(x),
   round: ([x]) => Math.round(x),
@@ -210,7 +235,7 @@ const FAST_FUNCTIONS: Record<string, (args: number[]) => number> = {
   pow: ([x, y]) => x ** y,
   min: (xs) => Math.min(...xs),
   max: (xs) => Math.max(...xs),
-};
+} satisfies Record<string, (args: number[]) => number>);
 
 /**
  * Evaluates arithmetic over numbers, `number unit` literals and named parameters where unit

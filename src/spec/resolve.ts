@@ -163,6 +163,8 @@ export function resolveParam(decl: ParamDecl, node: SpecNode, context: ResolveCo
       if (!Number.isInteger(quantity.value)) throw fail(`'${raw}' is ${quantity.value}, not a whole number`);
       if (decl.min !== undefined && quantity.value < decl.min) throw fail(`${quantity.value} is below the minimum ${decl.min}`);
       if (decl.max !== undefined && quantity.value > decl.max) throw fail(`${quantity.value} is above the maximum ${decl.max}`);
+      // Above 2^53 integers are no longer exact in a double, so counts derived from them are not either.
+      if (!Number.isSafeInteger(quantity.value)) throw fail(`${quantity.value} is not a safe integer`, `integers must be at most ${Number.MAX_SAFE_INTEGER} in magnitude`);
       return quantity.value;
     }
     case 'quantity':

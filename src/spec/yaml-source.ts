@@ -2,7 +2,7 @@
 // key and value, so that every later validation error can point at the exact spot in the file.
 
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, isAlias, type Node } from 'yaml';
-import { inputError, type SourcePosition } from './errors.js';
+import { inputError, quoteValue, type SourcePosition } from './errors.js';
 
 export type SpecNode =
   | { kind: 'map'; position: SourcePosition; entries: Map<string, { keyPosition: SourcePosition; node: SpecNode }> }
@@ -14,7 +14,18 @@ export interface SpecDocument {
   root: SpecNode;
 }
 
+/** Spec files are small documents; deeper nesting is a mistake or an attack on the parser. */
+export const MAX_SPEC_DEPTH = 64;
+/** Spec text longer than this is refused before parsing (a workload is kilobytes). */
+export const MAX_SPEC_CHARS = 4 * 1024 * 1024;
+// The YAML 1.2 core schema: anything else (`!custom`, `!!binary`, `!!set`) is refused, because a
+// tag changes what a value means and a spec must read the same to every tool.
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+
 export function parseSpecText(text: string, file: string): SpecDocument {
+  if (text.length > MAX_SPEC_CHARS) {
+    throw inputError({ file, position: { line: 1, column: 1 }, keyPath: '', message: `the file has ${text.length} characters`, expected: `at most ${MAX_SPEC_CHARS}` });
+  }
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number | undefined): SourcePosition => {
@@ -33,9 +44,14 @@ export function parseSpecText(text: string, file: string): SpecDocument {
   if (!document.contents) {
     throw inputError({ file, position: { line: 1, column: 1 }, keyPath: '', message: 'the file is empty', expected: 'a mapping of keys' });
   }
-  const convert = (node: Node | null, fallback: SourcePosition): SpecNode => {
+  const convert = (node: Node | null, fallback: SourcePosition, depth = 0): SpecNode => {
     if (node === null) return { kind: 'scalar', position: fallback, value: null };
     const position = at(node.range?.[0]);
+    if (depth > MAX_SPEC_DEPTH) throw inputError({ file, position, keyPath: '', message: `nesting deeper than ${MAX_SPEC_DEPTH} levels` });
+    const tag = (node as { tag?: string }).tag;
+    if (tag !== undefined && !CORE_TAGS.has(tag)) {
+      throw inputError({ file, position, keyPath: '', message: `YAML tag ${quoteValue(tag)} is not supported`, expected: 'plain values (tags of the YAML core schema only: !!str, !!int, !!float, !!bool, !!null, !!map, !!seq)' });
+    }
     if (isAlias(node)) {
       throw inputError({ file, position, keyPath: '', message: 'YAML aliases are not supported in spec files' });
     }
@@ -48,12 +64,12 @@ export function parseSpecText(text: string, file: string): SpecDocument {
         if (!isScalar(keyNode)) {
           throw inputError({ file, position: keyPosition, keyPath: '', message: 'mapping keys must be plain strings' });
         }
-        entries.set(key, { keyPosition, node: convert(pair.value as Node | null, keyPosition) });
+        entries.set(key, { keyPosition, node: convert(pair.value as Node | null, keyPosition, depth + 1) });
       }
       return { kind: 'map', position, entries };
     }
     if (isSeq(node)) {
-      return { kind: 'seq', position, items: node.items.map((item) => convert(item as Node | null, position)) };
+      return { kind: 'seq', position, items: node.items.map((item) => convert(item as Node | null, position, depth + 1)) };
     }
     if (isScalar(node)) {
       const value = node.value;
@@ -71,5 +87,5 @@ export function nodeTypeName(node: SpecNode): string {
   if (node.kind === 'map') return 'a mapping';
   if (node.kind === 'seq') return 'a list';
   if (node.value === null) return 'nothing (null)';
-  return `${typeof node.value} '${String(node.value)}'`;
+  return `${typeof node.value} ${quoteValue(String(node.value))}`;
 }

@@ -12,7 +12,9 @@
 // already written: the enqueuer writes each point index exactly once.
 
 import { createHash } from 'node:crypto';
-import { Job, Queue, QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
+import { connect as connectTcp } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+import { Job, Queue, QueueEvents, WaitingError, Worker, type ConnectionOptions } from 'bullmq';
 import { inputError } from '../spec/errors.js';
 import { createEvaluator, type EvaluatedPoint, type Evaluator } from './evaluate.js';
 import type { PointTask, SweepDefinition } from './plan.js';
@@ -55,6 +57,37 @@ export function connectionFromUrl(url: string): ConnectionOptions {
   };
 }
 
+/** How long the start-up check waits for Redis to accept a connection. */
+export const REDIS_PROBE_MS = 3000;
+
+/**
+ * Fails fast when nothing accepts connections at the Redis address. BullMQ's client (ioredis)
+ * retries an unreachable server forever, so without this check `sweep --queue` would print its
+ * banner and wait silently, and `worker` would log ECONNREFUSED twice a second.
+ */
+export async function probeRedis(url: string, timeoutMs = REDIS_PROBE_MS): Promise<void> {
+  const connection = connectionFromUrl(url) as { host: string; port: number; tls?: object };
+  const fail = (reason: string) =>
+    inputError({ file: '<command line>', keyPath: '--queue', message: `cannot reach Redis at ${connection.host}:${connection.port}: ${reason}`, hint: 'start redis-server there, or pass the right --queue URL' });
+  await new Promise<void>((resolve, reject) => {
+    const socket = connection.tls ? connectTls({ host: connection.host, port: connection.port, servername: connection.host }) : connectTcp({ host: connection.host, port: connection.port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(fail(`no answer within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    socket.once(connection.tls ? 'secureConnect' : 'connect', () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(fail(`${error.code === 'ECONNREFUSED' ? 'connection refused' : error.code === 'ENOTFOUND' ? 'host not found' : error.message} (${error.code ?? 'error'})`));
+    });
+  });
+}
+
 export function definitionId(definition: SweepDefinition): string {
   return createHash('sha256').update(JSON.stringify(definition)).digest('hex').slice(0, 16);
 }
@@ -81,6 +114,7 @@ export interface QueueSweepOptions {
 /** Enqueues the missing batches and waits until every point has come back. */
 export async function runQueueSweep(options: QueueSweepOptions): Promise<void> {
   const connection = connectionFromUrl(options.url);
+  await probeRedis(options.url);
   const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
   const queue = new Queue<SweepJobData, SweepJobResult>(queueName, { connection });
   const events = new QueueEvents(queueName, { connection });
@@ -189,9 +223,18 @@ export interface QueueWorkerOptions {
   stop?: Promise<void>;
 }
 
-/** Consumes sweep jobs until `stop` resolves. */
+/**
+ * Consumes sweep jobs until `stop` resolves. On stop, a job in progress is released at the next
+ * point boundary (moved back to the waiting list for another worker), so the worker exits
+ * within one point's time instead of finishing its batch or waiting for the lock to expire.
+ */
 export async function runQueueWorker(options: QueueWorkerOptions): Promise<void> {
   const connection = connectionFromUrl(options.url);
+  await probeRedis(options.url);
+  let stopping = false;
+  const stop = (options.stop ?? new Promise<void>(() => undefined)).then(() => {
+    stopping = true;
+  });
   const evaluators = new Map<string, Evaluator>();
   const evaluatorFor = (data: SweepJobData): Evaluator => {
     let evaluate = evaluators.get(data.definitionId);
@@ -204,12 +247,17 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
   };
   const worker = new Worker<SweepJobData, SweepJobResult>(
     options.queueName ?? DEFAULT_QUEUE_NAME,
-    async (job) => {
+    async (job, token) => {
       options.log?.(`job ${job.id} started (${job.data.tasks.length} points)`);
       const evaluate = evaluatorFor(job.data);
       const points: EvaluatedPoint[] = [];
       let slice = Date.now();
       for (const task of job.data.tasks) {
+        if (stopping) {
+          await job.moveToWait(token);
+          options.log?.(`job ${job.id} released (stopping)`);
+          throw new WaitingError();
+        }
         points.push(evaluate(task));
         // Let BullMQ renew the job's lock between points of a long batch.
         if (Date.now() - slice > 20) {
@@ -228,9 +276,18 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
       maxStalledCount: options.maxStalledCount ?? 3,
     },
   );
-  worker.on('error', (error) => options.log?.(`worker error: ${error.message}`));
-  await worker.waitUntilReady();
-  options.log?.(`worker ready on queue ${options.queueName ?? DEFAULT_QUEUE_NAME}`);
-  await (options.stop ?? new Promise<void>(() => undefined));
+  // A connection lost mid-run is retried by the client; say so once per error text and minute,
+  // not on every retry.
+  const lastLogged = new Map<string, number>();
+  worker.on('error', (error) => {
+    const now = Date.now();
+    if (now - (lastLogged.get(error.message) ?? -Infinity) < 60_000) return;
+    lastLogged.set(error.message, now);
+    options.log?.(`worker error: ${error.message} (retrying)`);
+  });
+  await Promise.race([worker.waitUntilReady(), stop]);
+  if (!stopping) options.log?.(`worker ready on queue ${options.queueName ?? DEFAULT_QUEUE_NAME}`);
+  await stop;
   await worker.close();
+  options.log?.('worker stopped');
 }

@@ -16,6 +16,7 @@ import { runInWorkers } from './pool.js';
 import { DEFAULT_QUEUE_BATCH } from './defaults.js';
 import { Progress, formatDuration, type ProgressMode } from './progress.js';
 import { PointsAppender, countStatuses, dropTornTail, missingIndices, pointsPath, readPoints, readRun, shardIndices, sortedContent, writeRun } from './output.js';
+import { acquireSweepLock } from './lock.js';
 
 export interface Shard {
   index: number;
@@ -117,6 +118,18 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   const fresh = runRecord(plan, { argv: options.argv ?? [], toolVersion: options.toolVersion ?? '', shard });
 
   // ---- the results directory: new, or the same sweep resumed ------------------------------------
+  if (options.queue) await (await import('./queue.js')).probeRedis(options.queue); // before anything is written
+  mkdirSync(dir, { recursive: true });
+  const releaseLock = acquireSweepLock(dir);
+  try {
+    return await runLocked(options, plan, dir, fresh, log, started);
+  } finally {
+    releaseLock();
+  }
+}
+
+async function runLocked(options: SweepOptions, plan: SweepPlan, dir: string, fresh: SweepRun, log: (line: string) => void, started: number): Promise<SweepSummary> {
+  const shard = options.shard;
   const existing = readRun(dir);
   const points = pointsPath(dir);
   let run: SweepRun = fresh;
@@ -138,7 +151,6 @@ export async function runSweep(options: SweepOptions): Promise<SweepSummary> {
   } else if (options.resume && existsSync(points)) {
     throw inputError({ file: dir, keyPath: 'run.json', message: '--resume refused: points.jsonl without run.json, so it cannot be checked to be the same sweep' });
   }
-  mkdirSync(dir, { recursive: true });
   delete run.completedAt;
   delete run.counts;
   writeRun(dir, run);

@@ -169,3 +169,19 @@ describe('parseMatrixMarket errors carry the line and column', () => {
     expect(errorOf('%%MatrixMarket matrix coordinate pattern general\n2 2 1\n1 1 5\n')).toMatchObject({ line: 3, column: 5 });
   });
 });
+
+describe('parseMatrixMarket bounds its allocations by the file', () => {
+  it('a header declaring 2,147,483,647 entries in a tiny file fails at the end without allocating them', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const error = errorOf('%%MatrixMarket matrix coordinate real general\n10 10 2147483647\n1 1 1\n');
+    expect(error.message).toMatch(/1 of the 2147483647 entries/);
+    // 2^31 entries would be ~34 GB of coordinate arrays; the parser allocated almost nothing.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('refuses more rows or columns than MAX_MATRIX_DIMENSION, at the size line', () => {
+    const error = errorOf('%%MatrixMarket matrix coordinate pattern general\n2000000000 5 1\n1 1\n');
+    expect(error).toMatchObject({ line: 2, column: 1 });
+    expect(error.message).toMatch(/rows 2000000000 exceed the limit/);
+  });
+});

@@ -146,4 +146,67 @@ describe.skipIf(!hasRedis)('sweep through a BullMQ queue', () => {
     expect(indices).toEqual(Array.from({ length: total }, (_, i) => i));
     expect(text).toBe(readFileSync(join(reference, 'points.jsonl'), 'utf8'));
   }, 90_000);
+
+  it('a worker exits cleanly on the first SIGTERM, releasing its job to another worker at once', async () => {
+    const queueName = `accsim-term-${process.pid}`;
+    // Default 30 s lock: without the release, the job would stay locked by the stopped worker
+    // far longer than this test waits.
+    const spawnWorker = (): WorkerProcess => {
+      const child = spawnCli(['worker', '--queue', url, '--queue-name', queueName, '--point-delay', '150']);
+      const worker: WorkerProcess = { child, log: '' };
+      child.stderr!.on('data', (d) => (worker.log += d));
+      child.stdout!.resume();
+      workers.push(worker);
+      return worker;
+    };
+    const first = spawnWorker();
+    await waitFor(() => first.log.includes('worker ready'), 20_000, 'the first worker ready');
+    const sets = ['compute.rows=8..64:8'];
+    const dir = join(scratch(), 'term');
+    const sweeping = runSweep({ arch: EDGE, workloads: [BERT], sets, queue: url, queueName, batchSize: 8, progress: 'none', log: () => undefined, out: dir });
+    await waitFor(() => /job \S+ started/.test(first.log), 20_000, 'the first worker to start the job');
+    const exited = new Promise<number | null>((resolve) => first.child.once('exit', (code) => resolve(code)));
+    const signalled = Date.now();
+    first.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(5000);
+    expect(first.log).toMatch(/job \S+ released \(stopping\)/);
+    expect(first.log).toContain('worker stopped');
+
+    const second = spawnWorker();
+    const guard = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`released job not picked up; second worker log: ${second.log}`)), 20_000));
+    const summary = await Promise.race([sweeping, guard]);
+    expect(summary).toMatchObject({ points: 8, computed: 8 });
+  }, 90_000);
 });
+
+describe('queue mode without Redis', () => {
+  it.each([
+    ['sweep', ['sweep', '-a', EDGE, '-w', BERT, '--set', 'compute.rows=8,16', '-q']],
+    ['worker', ['worker', '-q']],
+  ])('%s fails within seconds with one clear line and exit 2', async (_name, args) => {
+    const port = await freePort(); // nothing listens there
+    const out = join(scratch(), `no-redis-${_name}`);
+    const child = spawnCli([...args, '--queue', `redis://127.0.0.1:${port}`, ...(_name === 'sweep' ? ['-o', out] : [])]);
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.stdout!.resume();
+    const started = Date.now();
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve(null);
+      }, 15_000);
+      child.once('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    expect(code).toBe(2);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(stderr.trim()).toMatch(new RegExp(`^<command line>: error: --queue: cannot reach Redis at 127\\.0\\.0\\.1:${port}: connection refused \\(ECONNREFUSED\\)`));
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(out)).toBe(false); // nothing written before Redis was found
+  }, 30_000);
+});
+

@@ -10,6 +10,7 @@ import { DSP_CHAIN_PARAMS, DSP_CHAIN_STATS } from './params.js';
 import { configureDspChain, type DspChainConfig } from './config.js';
 import { simulateElementwise, simulateGemm } from './simulate.js';
 import { peakMacsPerCycleFor } from './chain.js';
+import { estimateDspChainWork } from './budget.js';
 
 export type { DspChainConfig } from './config.js';
 
@@ -36,4 +37,5 @@ export const dspChainFamily: Family<DspChainConfig> = {
   clockHz: (config) => config.clockHz,
   peakMacsPerCycle,
   simulateOperator,
+  estimateWork: estimateDspChainWork,
 };

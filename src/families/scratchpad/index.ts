@@ -9,6 +9,7 @@ import type { ArchSpec } from '../../core/types.js';
 import { SCRATCHPAD_PARAMS, SCRATCHPAD_STATS } from './params.js';
 import { configureScratchpad, coreIssueRate, type ScratchpadConfig } from './config.js';
 import { simulateScratchpad } from './simulate.js';
+import { estimateScratchpadWork } from './budget.js';
 
 export type { ScratchpadConfig } from './config.js';
 export { SCRATCHPAD_PARAMS, SCRATCHPAD_STATS } from './params.js';
@@ -38,4 +39,5 @@ export const scratchpadFamily: Family<ScratchpadConfig> = {
   simulateOperator(config, op, context) {
     return simulateScratchpad(config, op, context);
   },
+  estimateWork: estimateScratchpadWork,
 };

@@ -14,6 +14,7 @@ import { SYSTOLIC_PARAMS, SYSTOLIC_STATS } from './params.js';
 import { cyclesPerFold, mapOperator, type SystolicConfig, type SystolicMapping } from './mapping.js';
 import { planSkipping, type SkipPlan } from './skipping.js';
 import { scaleSimV2Layer, type ScaleSimLayerReport } from './scalesim-v2.js';
+import { estimateSystolicWork } from './budget.js';
 
 function configure(arch: ArchSpec): SystolicConfig {
   const v = arch.values;
@@ -371,4 +372,5 @@ export const systolicFamily: Family<SystolicConfig> = {
   clockHz: (config) => config.clockHz,
   peakMacsPerCycle: (config) => config.rows * config.cols,
   simulateOperator,
+  estimateWork: estimateSystolicWork,
 };

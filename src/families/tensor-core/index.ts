@@ -16,6 +16,7 @@ import { activationSparseGemm } from './activation-sparse.js';
 import { outerProductFraction } from './dual-side.js';
 import { quantisedWeightNote } from './quantised.js';
 import { declaredKernel, fallbackNote } from './format-kernels.js';
+import { estimateTensorCoreWork } from './budget.js';
 import {
   blockSparseStep,
   denseStep,
@@ -393,7 +394,7 @@ function tilesFor(config: TensorCoreConfig, kernel: KernelId, tokens: number): R
   return DENSE_TILES;
 }
 
-const SPLIT_K = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 16];
+export const SPLIT_K = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 16];
 // Split-K is an option of cuBLAS and Flash-LLM; cuSPARSELt's default algorithm (no
 // cusparseLtMatmulSearch, as PyTorch calls it) and Sputnik run one CTA per output tile [R].
 const splitKFor = (kernel: KernelId) => (kernel === 'cusparselt' || kernel === 'sputnik' ? [1] : SPLIT_K);
@@ -587,4 +588,5 @@ export const tensorCoreFamily: Family<TensorCoreConfig> = {
   peakMacsPerCycle: (config) => config.sms * macsPerSmCycle(config, 'fp16'),
   peakMacsPerCycleFor: (config, dtype) => config.sms * macsPerSmCycle(config, dtype),
   simulateOperator,
+  estimateWork: estimateTensorCoreWork,
 };

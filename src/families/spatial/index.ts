@@ -2,6 +2,7 @@
 // units, running GEMM, batched matmul and conv2d as loop nests under a user mapping or one found
 // by the mapper, with Timeloop's counting rules (see model.ts).
 
+import { estimateSpatialWork } from './budget.js';
 import { count } from '../../report/units.js';
 import type { ActionCount, Family, FamilyContext, OperatorSimulation } from '../family.js';
 import { operandView } from '../../core/operand-sparsity.js';
@@ -163,6 +164,7 @@ export const spatialFamily: Family<SpatialConfig> = {
   stats: SPATIAL_STATS,
   operatorKinds: ['gemm', 'batched_matmul', 'conv2d'],
   resolveSpec: resolveSpatialSpec,
+  estimateWork: estimateSpatialWork,
   configure(arch: ArchSpec): SpatialConfig {
     return configureSpatial(arch);
   },

@@ -54,6 +54,8 @@ export interface TensorCoreConfig {
   smemBytesPerCycle: number;
   smemEfficiency: number;
   smemOperandReads: number;
+  mmaWarpTile: number;
+  smemStagingEfficiency: number;
   decodeInstructionsPerNonzero: number;
   launchOverheadSeconds: number;
   sustainedClockHz: number;
@@ -101,6 +103,8 @@ function configure(arch: ArchSpec): TensorCoreConfig {
     smemBytesPerCycle: num('memory.smem.bytes_per_cycle'),
     smemEfficiency: num('kernel.smem_efficiency'),
     smemOperandReads: num('kernel.smem_operand_reads'),
+    mmaWarpTile: num('kernel.mma_warp_tile'),
+    smemStagingEfficiency: num('kernel.smem_staging_efficiency'),
     decodeInstructionsPerNonzero: num('kernel.decode_instructions_per_nonzero'),
     launchOverheadSeconds: num('kernel.launch_overhead'),
     sustainedClockHz: num('compute.sustained_tensor_clock'),
@@ -211,7 +215,8 @@ function plan(
   const M = kernel === 'cusparselt' ? roundUp(op.m, config.cusparseltMinTokens) : op.m;
   const K = op.k;
   const B = op.batch;
-  const kStep = kernel === 'cublas' || isStructuredSparse(kernel) || kernel === 'block-sparse' ? 32 : 64;
+  // CUTLASS sm80 K per stage: 32 for dense mma.sync (…_32x3), 64 for 2:4 mma.sp m16n8k32 (…_64x3).
+  const kStep = kernel === 'cublas' || kernel === 'block-sparse' ? 32 : 64;
   const kPerCta = Math.ceil(K / splitK);
   if (splitK > 1 && kPerCta < kStep) return undefined;
   const tileM = kernel === 'sputnik' ? tileMCap : Math.min(tileMCap, roundUp(M, 8));
@@ -229,6 +234,8 @@ function plan(
     smemEfficiency: config.smemEfficiency,
     decodeInstructionsPerNonzero: config.decodeInstructionsPerNonzero,
     operandReads: config.smemOperandReads,
+    warpTile: config.mmaWarpTile,
+    stagingEfficiency: config.smemStagingEfficiency,
   };
   const shape = { tileN, tileM, kStep, operandBytes };
   const elementsW = N * K;
@@ -297,7 +304,7 @@ function plan(
   const stages = kernel === 'cublas' || isStructuredSparse(kernel) ? 3 : 2;
   const probe = stepCost(1);
   const derate = kernel === 'sputnik' ? 1 : clockDerate(config.clockHz, config.sustainedClockHz, probe.total > 0 ? probe.mma / probe.total : 0);
-  const stageBytes = probe.smem * config.smemBytesPerCycle / (1 + config.smemOperandReads);
+  const stageBytes = probe.smemWriteBytes;
   const footprint = ctaFootprint(tileN, tileM, stages, stageBytes, config.registerOverhead);
   const coResident = kernel === 'sputnik' ? config.maxCtasPerSm : ctasPerSm({ smemBytes: config.smemBytes, registersPerSm: config.registersPerSm, maxCtasPerSm: config.maxCtasPerSm, maxThreadsPerSm: MAX_THREADS_PER_SM }, footprint);
   const prologue = prologueCycles(config.hbmLatencySeconds * config.clockHz);
@@ -345,10 +352,9 @@ function plan(
   const reductionBytes = partialBytes + finalOut;
   const reductionCycles = splitK > 1 ? Math.ceil((reductionBytes / (config.hbmBytesPerSecond * config.hbmEfficiency) + config.launchOverheadSeconds) * config.clockHz) : 0;
   // Shared-memory traffic of the regular staging: each staged byte is written once by the
-  // global→shared copy and read `operandReads` times (the irregular decode comes on top).
-  const stagedBytes = ctas * steps * ((step.smem * config.smemBytesPerCycle) / (1 + config.smemOperandReads));
-  const smemWriteBytes = kernel === 'sputnik' ? 0 : stagedBytes;
-  const smemBytes = ctas * steps * (step.smem * config.smemBytesPerCycle) - smemWriteBytes;
+  // global→shared copy and read by the MMA path (the irregular decode comes on top).
+  const smemWriteBytes = ctas * steps * step.smemWriteBytes;
+  const smemBytes = ctas * steps * step.smemReadBytes;
   return {
     kernel,
     tileN,
@@ -414,13 +420,19 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
 
   // The kernel's own heuristic: try its tile shapes and split-K factors on the analytical path
   // and keep the fastest (like cuBLAS/cuSPARSELt autotuning), then time it with the chosen engine.
-  let best: { plan: Plan; cycles: number } | undefined;
+  let best: { plan: Plan; cycles: number; fill: number } | undefined;
   for (const [tileN, tileM] of tilesFor(config, kernel, op.m)) {
     for (const splitK of splitKFor(kernel)) {
       const candidate = plan(config, op, kernel, weight, input, tileN, tileM, splitK, undefined);
       if (!candidate) continue;
       const cycles = analyticalPipeline(candidate.pipeline).cycles + candidate.reductionCycles;
-      if (!best || cycles < best.cycles) best = { plan: candidate, cycles };
+      // Near-ties (within 0.5 %, e.g. every HBM-bound tile) go to the plan that fills more of
+      // its waves: the bandwidth model is global, so it cannot see that a half-empty last wave
+      // has fewer SMs to keep loads in flight [A: heuristic, as cuBLAS's own wave-aware choice].
+      const fill = candidate.ctas / (candidate.waves * config.sms);
+      const nearTie = best !== undefined && Math.abs(cycles - best.cycles) <= 0.005 * best.cycles;
+      const better = !best || (nearTie && Math.abs(fill - best.fill) > 0.01 ? fill > best.fill : cycles < best.cycles);
+      if (better) best = { plan: candidate, cycles, fill };
     }
   }
   if (!best) throw new Error('no tile configuration fits');

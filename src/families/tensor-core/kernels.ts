@@ -28,8 +28,16 @@ export interface GpuCore {
   smemBytesPerCycle: number;
   smemEfficiency: number;
   decodeInstructionsPerNonzero: number;
-  /** Times each staged operand byte is read from shared memory by the MMA path per step. */
+  /** Times each staged operand byte is read from shared memory by the MMA path per step (when warpTile is 0). */
   operandReads: number;
+  /**
+   * Side of the square warp tile of an mma.sync kernel (CUTLASS sm80: 64 × 64 outputs per warp).
+   * Each weight (A) fragment is then read by every warp along the token dimension and each
+   * activation (B) fragment by every warp along the weight rows; 0 = read `operandReads` times.
+   */
+  warpTile: number;
+  /** Achieved fraction of the shared-memory bandwidth for the regular staging (cp.async fill + ldmatrix). */
+  stagingEfficiency: number;
 }
 
 export interface StepShape {
@@ -43,24 +51,48 @@ export interface StepCost {
   mma: number;
   smem: number;
   decode: number;
+  /** Shared-memory bytes per step written by the global→shared copies (and decode scatters). */
+  smemWriteBytes: number;
+  /** Shared-memory bytes per step read by the MMA path (ldmatrix / wgmma operand reads). */
+  smemReadBytes: number;
   /** Per-step compute cycles on one SM: how the parts combine depends on the kernel. */
   total: number;
 }
 
 /**
- * Operand staging through shared memory: the global→shared copy writes the A and B tiles once;
- * the MMA path reads them `operandReads` times (ldmatrix in a 2 × 2 warp grid reads every
- * fragment twice on Ampere; Hopper's wgmma reads shared-memory operands once per warpgroup).
+ * Warps of an mma.sync CTA along the weight rows (N) and the tokens (M). The CTA has
+ * max(4, tileN·tileM / w²) warps for a w × w warp tile, in the most square grid of powers of two
+ * with more warps along the longer side (CUTLASS sm80: 2 × 2 warps up to 128 × 128 tiles, 4 × 2
+ * for 256 × 128), and no warp narrower than the MMA's 8 tokens.
  */
-function stagingCycles(core: GpuCore, aBytes: number, bBytes: number): number {
-  return ((aBytes + bBytes) * (1 + core.operandReads)) / core.smemBytesPerCycle;
+export function warpGrid(tileN: number, tileM: number, warpTile: number): { alongN: number; alongM: number } {
+  const warps = Math.max(4, Math.ceil((tileN * tileM) / (warpTile * warpTile)));
+  const shortSide = 2 ** Math.floor(Math.log2(Math.sqrt(warps)));
+  const alongM = Math.max(1, Math.min(tileM >= tileN ? warps / shortSide : shortSide, Math.floor(tileM / 8)));
+  return { alongN: warps / alongM, alongM };
+}
+
+/**
+ * Operand staging through shared memory: the global→shared copy writes the A (weight, tileN × k)
+ * and B (activation, k × tileM) tiles once; the MMA path reads them again. With mma.sync and
+ * ldmatrix (Ampere) every warp loads the fragments of its own rows and columns, so each A byte is
+ * read by all warps along M and each B byte by all warps along N (warpGrid). Without a warp tile
+ * (warpTile 0: Hopper's wgmma reads shared-memory operands per warpgroup) each byte is read
+ * `operandReads` times. Fill and reads share the shared-memory port, which the regular staging
+ * keeps busy at `stagingEfficiency` of its peak.
+ */
+function staging(core: GpuCore, tileN: number, tileM: number, aBytes: number, bBytes: number): { cycles: number; write: number; read: number } {
+  const grid = core.warpTile > 0 ? warpGrid(tileN, tileM, core.warpTile) : { alongN: core.operandReads, alongM: core.operandReads };
+  const write = aBytes + bBytes;
+  const read = aBytes * grid.alongM + bBytes * grid.alongN;
+  return { cycles: (write + read) / (core.smemBytesPerCycle * core.stagingEfficiency), write, read };
 }
 
 export function denseStep(core: GpuCore, s: StepShape): StepCost {
   const mma = (s.tileN * s.tileM * s.kStep) / core.macsPerSmCycle;
-  const smem = stagingCycles(core, s.tileN * s.kStep * s.operandBytes, s.kStep * s.tileM * s.operandBytes);
+  const st = staging(core, s.tileN, s.tileM, s.tileN * s.kStep * s.operandBytes, s.kStep * s.tileM * s.operandBytes);
   // Tensor cores and the shared-memory pipe work concurrently: the slower one sets the pace.
-  return { mma, smem, decode: 0, total: Math.max(mma, smem) };
+  return { mma, smem: st.cycles, decode: 0, total: Math.max(mma, st.cycles), smemWriteBytes: st.write, smemReadBytes: st.read };
 }
 
 /**
@@ -70,8 +102,8 @@ export function denseStep(core: GpuCore, s: StepShape): StepCost {
 export function structuredSparseStep(core: GpuCore, s: StepShape): StepCost {
   const mma = (s.tileN * s.tileM * s.kStep) / (core.macsPerSmCycle * core.sparseMmaSpeedup);
   const aBytes = s.tileN * (s.kStep / 2) * s.operandBytes + (s.tileN * (s.kStep / 2) * 2) / 8;
-  const smem = stagingCycles(core, aBytes, s.kStep * s.tileM * s.operandBytes);
-  return { mma, smem, decode: 0, total: Math.max(mma, smem) };
+  const st = staging(core, s.tileN, s.tileM, aBytes, s.kStep * s.tileM * s.operandBytes);
+  return { mma, smem: st.cycles, decode: 0, total: Math.max(mma, st.cycles), smemWriteBytes: st.write, smemReadBytes: st.read };
 }
 
 /**
@@ -88,19 +120,22 @@ export function loadSparseComputeDenseStep(core: GpuCore, s: StepShape, storedVa
   const denseTileBytes = s.tileN * s.kStep * s.operandBytes;
   const activationBytes = s.kStep * s.tileM * s.operandBytes;
   const mma = (s.tileN * s.tileM * s.kStep) / core.macsPerSmCycle;
-  const smem = (storedBytesPerStep + activationBytes + (denseTileBytes + activationBytes) * core.operandReads) / core.smemBytesPerCycle;
+  const smemWriteBytes = storedBytesPerStep + activationBytes;
+  const smemReadBytes = (denseTileBytes + activationBytes) * core.operandReads;
+  const smem = (smemWriteBytes + smemReadBytes) / core.smemBytesPerCycle;
   const irregularBytes = denseTileBytes + storedBytesPerStep + storedValuesPerStep * s.operandBytes;
   const scatter = irregularBytes / (core.smemBytesPerCycle * core.smemEfficiency);
   const issue = (storedValuesPerStep * core.decodeInstructionsPerNonzero) / (core.issuePerSm * core.smemEfficiency);
-  return { mma, smem, decode: scatter + issue, total: Math.max(mma, smem + scatter, issue) };
+  return { mma, smem, decode: scatter + issue, total: Math.max(mma, smem + scatter, issue), smemWriteBytes, smemReadBytes };
 }
 
 /** MMA only on the stored (nonzero) blocks: `storedFraction` of the dense tile's work. */
 export function blockSparseStep(core: GpuCore, s: StepShape, storedFraction: number): StepCost {
   const dense = denseStep(core, s);
   const mma = dense.mma * storedFraction;
-  const smem = dense.smem * (0.5 + 0.5 * storedFraction); // A shrinks with the stored blocks, B does not
-  return { mma, smem, decode: 0, total: Math.max(mma, smem) };
+  const shrink = 0.5 + 0.5 * storedFraction; // A shrinks with the stored blocks, B does not
+  const smem = dense.smem * shrink;
+  return { mma, smem, decode: 0, total: Math.max(mma, smem), smemWriteBytes: dense.smemWriteBytes * shrink, smemReadBytes: dense.smemReadBytes * shrink };
 }
 
 /**
@@ -115,7 +150,8 @@ export function sputnikStep(core: GpuCore, s: StepShape, nonzerosPerStep: number
   const gatherBytes = nonzerosPerStep * Math.max(32, Math.ceil((s.tileM * s.operandBytes) / 32) * 32);
   const gather = gatherBytes / (core.smemBytesPerCycle * core.smemEfficiency);
   const issue = (nonzerosPerStep * (s.tileM / 2) * instructionsPerNonzero) / (core.issuePerSm * core.smemEfficiency);
-  return { mma: fma, smem: gather, decode: issue, total: Math.max(fma, gather, issue) };
+  // The gather reads the L1/shared-memory array into registers: no staging writes.
+  return { mma: fma, smem: gather, decode: issue, total: Math.max(fma, gather, issue), smemWriteBytes: 0, smemReadBytes: gatherBytes };
 }
 
 /** Sputnik's token tile: `small` columns up to `small` tokens, twice that up to 2 × small, else 4 ×. */
@@ -133,9 +169,10 @@ export function sputnikTileColumns(tokens: number, small: number): number {
  */
 export function dualSideStep(core: GpuCore, s: StepShape, effectualMacsPerStep: number, storedBytesPerStep: number): StepCost {
   const mma = effectualMacsPerStep / core.macsPerSmCycle;
-  const smem = stagingCycles(core, storedBytesPerStep, 0);
+  // Condensed operands are staged as one stream read `operandReads` times (no mma.sync warp grid).
+  const st = staging({ ...core, warpTile: 0 }, s.tileN, s.tileM, storedBytesPerStep, 0);
   const decode = (s.tileN * s.kStep + s.kStep * s.tileM) / 32 / (core.issuePerSm * core.smemEfficiency);
-  return { mma, smem, decode, total: decode + Math.max(mma, smem) };
+  return { mma, smem: st.cycles, decode, total: decode + Math.max(mma, st.cycles), smemWriteBytes: st.write, smemReadBytes: st.read };
 }
 
 /** CTA tile candidates (tileN × tileM) of a cuBLAS-like heuristic; sparse kernels have fewer. */
@@ -151,7 +188,10 @@ export const DENSE_TILES: ReadonlyArray<[number, number]> = [
 ];
 // cuSPARSELt/CUTLASS 2:4 exposes fewer tuned shapes than cuBLAS (hardware.md §1.3, mechanism 1)
 // and none skinnier than its minimum token tile (kernel.cusparselt_min_tokens) [A: which].
+// 256 × 128: CUTLASS's largest sm80 sparse kernel, cutlass_tensorop_s16832spgemm_f16_256x128_64x3
+// (NVIDIA/cutlass issue 408) [M, code].
 export const STRUCTURED_SPARSE_TILES: ReadonlyArray<[number, number]> = [
+  [256, 128],
   [128, 128],
   [128, 64],
   [128, 32],

@@ -7,6 +7,7 @@ import { loadArchText } from '../src/spec/load-arch.js';
 import { loadWorkloadText } from '../src/spec/load-workload.js';
 import type { ArchSpec, SimulateOptions, Workload } from '../src/core/types.js';
 import { benchSweeps } from './sweep.js';
+import { benchSystolicEngines } from './systolic-engines.js';
 import { BENCH_CASES, benchScratchpad } from '../src/families/scratchpad/bench.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -49,6 +50,8 @@ for (const [label, arch, workload] of layers) {
   for (const engine of ['event', 'analytical'] as SimulateOptions['engine'][]) time(`  ${label} [${engine}]`, () => simulate(arch, workload, { engine }));
   time(`  ${label} [scalesim convention]`, () => simulate(arch, workload, { convention: 'scalesim' }), 0, 1);
 }
+
+for (const row of benchSystolicEngines()) console.log(`  ${row.name.padEnd(62)} ${format(row.seconds)}  (target < ${format(row.targetSeconds)}: ${row.seconds < row.targetSeconds ? 'pass' : 'FAIL'})`);
 
 console.log('\nWhole networks:');
 const tpu = loadArchFile(join(ROOT, 'arch', 'tpu-v1.yaml'));

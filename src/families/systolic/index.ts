@@ -12,6 +12,7 @@ import { operandView } from '../../core/operand-sparsity.js';
 import { SYSTOLIC_PARAMS, SYSTOLIC_STATS } from './params.js';
 import { mapOperator, type SystolicConfig, type SystolicMapping } from './mapping.js';
 import { scaleSimV2Layer, type ScaleSimLayerReport } from './scalesim-v2.js';
+import { scaleSimLayerFor } from './scalesim-layer.js';
 
 function configure(arch: ArchSpec): SystolicConfig {
   const v = arch.values;
@@ -75,6 +76,7 @@ interface Counts {
   sramBytes: { ifmapRead: number; ifmapFill: number; filterRead: number; filterFill: number; ofmapWrite: number; ofmapRead: number; ofmapDrain: number };
   dramBytes: { inputRead: number; weightRead: number; outputWrite: number; partialRead: number; partialWrite: number };
   scalesim?: ScaleSimLayerReport;
+  notes?: string[];
 }
 
 /** accsim's own convention: event (or analytical) pipeline over the mapper's tile program. */
@@ -109,32 +111,9 @@ function countNative(config: SystolicConfig, op: GemmOperator, mapping: Systolic
 
 /** SCALE-Sim v2's convention: its cycle, stall and access counts (1-byte words). */
 function countScaleSim(config: SystolicConfig, op: GemmOperator): Counts {
-  const conv = op.conv;
-  const report = scaleSimV2Layer({
-    m: op.m,
-    n: op.n,
-    k: op.k,
-    conv: conv
-      ? {
-          ifmapHeight: conv.inHeight + 2 * conv.padding,
-          ifmapWidth: conv.inWidth + 2 * conv.padding,
-          filterHeight: conv.kernelHeight,
-          filterWidth: conv.kernelWidth,
-          channels: conv.inChannels / (op.batch > 1 ? op.batch : 1),
-          numFilters: op.n,
-          stride: conv.stride,
-        }
-      : undefined,
-    arrayRows: config.rows,
-    arrayCols: config.cols,
-    dataflow: config.dataflow,
-    ifmapSramKiB: config.ifmapBytes / 1024,
-    filterSramKiB: config.filterBytes / 1024,
-    ofmapSramKiB: config.ofmapBytes / 1024,
-    interfaceBandwidth: config.dramBandwidthMode === 'calc' ? 'CALC' : 'USER',
-    bandwidthWordsPerCycle: config.dramBytesPerSecond / config.clockHz,
-  });
-  const b = op.batch;
+  const layer = scaleSimLayerFor(config, op);
+  const report = scaleSimV2Layer(layer.input);
+  const b = layer.repeats;
   return {
     cycles: report.totalCycles * b,
     computeCycles: report.computeCyclesExclStalls * b,
@@ -151,6 +130,7 @@ function countScaleSim(config: SystolicConfig, op: GemmOperator): Counts {
     },
     dramBytes: { inputRead: report.dramIfmapReads * b, weightRead: report.dramFilterReads * b, outputWrite: report.dramOfmapWrites * b, partialRead: 0, partialWrite: 0 },
     scalesim: report,
+    notes: layer.notes,
   };
 }
 
@@ -291,7 +271,7 @@ function simulateOperator(config: SystolicConfig, operator: Operator, context: F
     stats,
     notes: [
       ...mapping.notes,
-      ...(options.convention === 'scalesim' ? [SCALESIM_NOTE] : [ENERGY_NOTE]),
+      ...(options.convention === 'scalesim' ? [SCALESIM_NOTE, ...(counts.notes ?? [])] : [ENERGY_NOTE]),
       ...(weight.pattern.kind !== 'dense' || input.pattern.kind !== 'dense'
         ? [`sparsity: ${weight.mode} mode (seed ${options.seed}); zero MACs ${config.zeroHandling === 'gating' ? 'gated (no energy, same cycles)' : 'computed'}; operands moved ${config.compressedOperands ? 'in their storage format' : 'dense'}`]
         : []),

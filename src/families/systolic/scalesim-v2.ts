@@ -38,14 +38,6 @@ export interface ScaleSimLayerInput {
   interfaceBandwidth: 'CALC' | 'USER';
   /** Words per cycle per operand, used when interfaceBandwidth is USER. */
   bandwidthWordsPerCycle: number;
-  /**
-   * v2.0.2 (default, false) charges an OFMAP row `serviced - cycle - 1` stall cycles, so a
-   * row whose IFMAP and filter reads were both served "early" after a miss adds -1 and the
-   * reported stall count can go negative (upstream issue #100). Set true to emulate the
-   * upstream fix (commit d78b477, Sep 2024) that drops the -1. Both agree on the reference
-   * cases.
-   */
-  ofmapStallFix?: boolean;
 }
 
 export interface ScaleSimLayerReport {
@@ -406,9 +398,11 @@ function calcReadsElementwise(plan: Plan, op: OperandSpec, cap: number): number 
 // is in none of the window's sets triggers new_prefetch() repeatedly until it is: each call
 // advances the window by Pn sets (forward only, wrapping around), costs
 // ceil(prefetch_words/bw)*bw DRAM words, and completes nl+1 cycles after the previous one
-// regardless of demand. After a row's last prefetch the row is served at that completion
-// cycle (SCALE-Sim's offset arithmetic collapses to exactly that), so the row's stall is
-// lastPrefetchCycle - cycle - 1, possibly negative.
+// regardless of demand. A row that missed is served at max(cycle + hit latency, completion of
+// its last prefetch): the reference commit only adds a prefetch's lateness to the row's
+// offset when it is positive (d78b477 and 22f88b17 fixed the earlier rule that added it
+// unconditionally, which let a stall go negative), so the row's stall is
+// max(0, lastPrefetchCycle - cycle - 1).
 // ---------------------------------------------------------------------------------------
 
 class UserReadBuffer {
@@ -488,7 +482,7 @@ class UserReadBuffer {
   }
 
   /** Stall of the row just served (out cycle - cycle - hit latency). */
-  endRow(cycle: number): number { return this.missedThisRow ? this.last - cycle - 1 : 0; }
+  endRow(cycle: number): number { return this.missedThisRow ? Math.max(0, this.last - cycle - 1) : 0; }
 }
 
 /** Address -> prefetch-set lists for a non-injective operand (CSR over the address space). */
@@ -746,9 +740,9 @@ function simulateLayer(input: ScaleSimLayerInput, elementwise: boolean): ScaleSi
     sramIfmapReads = M * K; sramFilterReads = K * N * cf; sramOfmapWrites = M * N * rf;
   }
 
-  const ofmapLatency = input.ofmapStallFix ? 0 : 1;
-
-  // Memory system: one pass over demand rows, cycle = row index + stalls so far.
+  // Memory system: one pass over demand rows, cycle = row index + stalls so far. A row's
+  // stall is the largest of its two read stalls and its OFMAP lateness `serviced - cycle`
+  // (the write port has no latency; the reference commit dropped the older `- 1`, d78b477).
   const wbuf = new WriteBuffer(oWords, user ? bw : C);
   let dramIfmapReads: number, dramFilterReads: number;
   let stalls = 0, lastOut = 0, row = 0;
@@ -763,7 +757,7 @@ function simulateLayer(input: ScaleSimLayerInput, elementwise: boolean): ScaleSi
           const fs = fr_.serviceRow(fc, fr, t, cycle);
           const out = wbuf.serviceRow(ofmapRowCount(plan, fc, fr, t), cycle);
           lastOut = out;
-          stalls += Math.max(is, fs, out - cycle - ofmapLatency);
+          stalls += Math.max(is, fs, out - cycle);
         }
       }
     }
@@ -777,7 +771,7 @@ function simulateLayer(input: ScaleSimLayerInput, elementwise: boolean): ScaleSi
           const cycle = row + stalls;
           const out = wbuf.serviceRow(ofmapRowCount(plan, fc, fr, t), cycle);
           lastOut = out;
-          stalls += Math.max(0, out - cycle - ofmapLatency);
+          stalls += out - cycle;
         }
       }
     }

@@ -416,6 +416,8 @@ class UserReadBuffer {
   private last = -1; // completion cycle of the latest prefetch (the initial fill ends at -1)
   dramReads: number;
   private missedThisRow = false;
+  /** Number of window advances so far (lets callers cache what depends on the window). */
+  moves = 0;
 
   constructor(words: number, bw: number, validCount: number, prefetchMatrixElems: number) {
     const active = Math.ceil(words * 0.5);
@@ -434,6 +436,20 @@ class UserReadBuffer {
 
   beginRow(): void { this.missedThisRow = false; }
 
+  /** True when every set of the run [s1, s2] is in the active window (touching it prefetches nothing). */
+  holdsRun(s1: number, s2: number): boolean {
+    if (this.A >= this.L) return true;
+    let d = s1 - this.start;
+    if (d < 0) d += this.L;
+    return d + (s2 - s1) < this.A;
+  }
+
+  /** First window set and one past the last (unwrapped: the end may exceed L). */
+  get windowStart(): number { return this.start; }
+  get windowEnd(): number { return this.start + this.A; }
+  get residentAll(): boolean { return this.A >= this.L; }
+  get setCount(): number { return this.L; }
+
   /** Prefetches needed before set s is in the window (0 if it already is). */
   private stepsFor(s: number): number {
     if (this.A >= this.L) return 0; // whole operand resident
@@ -446,6 +462,7 @@ class UserReadBuffer {
   }
 
   private advance(k: number): void {
+    this.moves++;
     this.start = (this.start + k * this.Pn) % this.L;
     this.last += k * (this.linesPerPrefetch + 1);
     this.dramReads += k * this.dramPerPrefetch;
@@ -533,7 +550,38 @@ function buildSetIndex(op: OperandSpec, eps: number): SetIndex {
 }
 
 /** Per-row driver of one USER-mode read operand. */
-interface RowReader { serviceRow(fc: number, fr: number, t: number, cycle: number): number; dramReads(): number }
+interface RowReader {
+  serviceRow(fc: number, fr: number, t: number, cycle: number): number;
+  /**
+   * First row in [t0, t1) of fold (fc, fr) that may prefetch, or t1: every row before it is
+   * served at its hit latency without touching the buffer's state.
+   */
+  nextEvent(fc: number, fr: number, t0: number, t1: number): number;
+  dramReads(): number;
+}
+
+/** Smallest t in [lo, hi) with pred(t) (pred monotone: false then true), or hi. */
+function firstTrue(lo: number, hi: number, pred: (t: number) => boolean): number {
+  while (lo < hi) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (pred(mid)) hi = mid; else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** First demand row in [t0, t1) of an operand in fold (fc, fr), or t1 (no closed form needed). */
+function firstDemandRow(plan: Plan, op: OperandSpec, fc: number, fr: number, t0: number, t1: number): number {
+  if (op.kind === 'preload') {
+    // rows t < R stream block rows fr*R + R-1-t, present while below the operand height
+    const rows = Math.min(plan.R, op.h - fr * plan.R);
+    const first = Math.max(t0, plan.R - rows);
+    return first < Math.min(plan.R, t1) ? first : t1;
+  }
+  const b = op.sel === 'fr' ? fr : fc;
+  const u = b === op.B - 1 ? op.uLast : op.width;
+  const first = Math.max(t0, op.delay);
+  return first <= Math.min(t1 - 1, op.delay + op.h + u - 2) ? first : t1;
+}
 
 function makeUserReader(plan: Plan, op: OperandSpec, words: number, bw: number, elementwise: boolean): RowReader {
   const elems = op.B * op.h * op.width;
@@ -541,17 +589,61 @@ function makeUserReader(plan: Plan, op: OperandSpec, words: number, bw: number, 
   if (op.injective && !elementwise) {
     const order = new PrefetchOrder(op);
     const buf = new UserReadBuffer(words, bw, order.validCount, elems);
+    // A row is a contiguous, increasing run of the prefetch order, so its sets are the run
+    // [set(first), set(last)], touched in that order.
+    const firstSet = (): number => buf.setOf(order.index(span.b * op.h + spanRow(op, span, span.lo), span.lo));
+    const lastSet = (): number => buf.setOf(order.index(span.b * op.h + spanRow(op, span, span.hi), span.hi));
+    // Fold being searched (the predicates below read it) and the cached answer of nextEvent:
+    // valid while the window has not moved and the query starts inside [cachedFrom, cached].
+    let fcNow = 0, frNow = 0, cachedFold = -1, cachedFrom = 0, cached = 0, cachedMoves = -1;
+    let start = 0, end = 0, wrappedEnd = 0;
+    const s1Ahead = (t: number) => (rowSpan(op, plan.R, fcNow, frNow, t, span), firstSet() >= start);
+    const s2PastWrapped = (t: number) => (rowSpan(op, plan.R, fcNow, frNow, t, span), lastSet() >= wrappedEnd);
+    const s2PastEnd = (t: number) => (rowSpan(op, plan.R, fcNow, frNow, t, span), lastSet() >= end);
+    const search = (fc: number, fr: number, t0: number, t1: number): number => {
+      const first = firstDemandRow(plan, op, fc, fr, t0, t1);
+      if (first >= t1 || buf.residentAll) return t1;
+      fcNow = fc; frNow = fr;
+      if (op.kind === 'preload') {
+        // The R preload rows walk one block's rows backwards; they are quiet when the
+        // fold's whole preload range is resident, else served one by one.
+        rowSpan(op, plan.R, fc, fr, first, span);
+        const hi = lastSet();
+        rowSpan(op, plan.R, fc, fr, Math.min(plan.R, t1) - 1, span);
+        return buf.holdsRun(firstSet(), hi) ? t1 : first;
+      }
+      // Skew demand rows advance monotonically along the order, so with the window
+      // [start, end) the rows whose first set lies before `start` can only be resident in
+      // the wrapped part [0, end - L), and the rows after them while their last set is below
+      // `end`: resident rows form at most two runs, found by bisection.
+      const u = (op.sel === 'fr' ? fr : fc) === op.B - 1 ? op.uLast : op.width;
+      const last = Math.min(t1, op.delay + op.h + u - 1);
+      start = buf.windowStart; end = buf.windowEnd; wrappedEnd = end - buf.setCount;
+      // (Each bisection is skipped when its answer is at an end of the range.)
+      const tAhead = s1Ahead(first) ? first : firstTrue(first + 1, last, s1Ahead);
+      let t = first;
+      if (t < tAhead) {
+        if (wrappedEnd <= 0 || s2PastWrapped(t)) return t;
+        const miss = firstTrue(t + 1, tAhead, s2PastWrapped);
+        if (miss < tAhead) return miss;
+        t = tAhead;
+      }
+      if (t >= last || !s2PastEnd(last - 1)) return t1;
+      return firstTrue(t, last - 1, s2PastEnd);
+    };
     return {
       serviceRow(fc, fr, t, cycle) {
         if (!rowSpan(op, plan.R, fc, fr, t, span)) return 0;
         buf.beginRow();
-        // The row is a contiguous, increasing run of the prefetch order, so its sets are
-        // the run [set(first), set(last)], touched in that order.
-        const base = span.b * op.h;
-        const s1 = buf.setOf(order.index(base + spanRow(op, span, span.lo), span.lo));
-        const s2 = buf.setOf(order.index(base + spanRow(op, span, span.hi), span.hi));
-        buf.touchSetRun(s1, s2);
+        buf.touchSetRun(firstSet(), lastSet());
         return buf.endRow(cycle);
+      },
+      nextEvent(fc, fr, t0, t1) {
+        const fold = fc * plan.rf + fr;
+        if (fold === cachedFold && buf.moves === cachedMoves && t0 >= cachedFrom && t0 <= cached && t1 === plan.P) return cached;
+        const e = search(fc, fr, t0, t1);
+        if (t1 === plan.P) { cachedFold = fold; cachedFrom = t0; cached = e; cachedMoves = buf.moves; }
+        return e;
       },
       dramReads: () => buf.dramReads,
     };
@@ -571,6 +663,8 @@ function makeUserReader(plan: Plan, op: OperandSpec, words: number, bw: number, 
       }
       return buf.endRow(cycle);
     },
+    // An address may sit in several sets: every demand row is served one by one.
+    nextEvent: (fc, fr, t0, t1) => (buf.residentAll ? t1 : firstDemandRow(plan, op, fc, fr, t0, t1)),
     dramReads: () => buf.dramReads,
   };
 }
@@ -666,6 +760,30 @@ class WriteBuffer {
     return cur;
   }
 
+  /**
+   * First row in [t0, t1) whose stores start a drain or stall the array, or t1, when row t
+   * arrives at cycle `base + t` and rows [t0, t) store prefix(t) - prefix(t0) words. A row
+   * stores n words without either event while a drain is in flight iff n < max(1, free), and
+   * otherwise iff n < max(1, free - active + 1); summed over rows, a first crossing of the
+   * running total.
+   */
+  nextEvent(t0: number, t1: number, base: number, prefix: (t: number) => number): number {
+    const p0 = prefix(t0);
+    const reaching = (from: number, to: number, total: number) => firstTrue(from, to, (t) => prefix(t + 1) >= total);
+    const idleFrom = Math.min(t1, Math.max(t0, this.drainEnd - base));
+    if (t0 < idleFrom) {
+      const t = reaching(t0, idleFrom, p0 + Math.max(1, this.free));
+      if (t < idleFrom) return t;
+    }
+    if (idleFrom >= t1) return t1;
+    const pIdle = prefix(idleFrom);
+    const free = this.free - (pIdle - p0);
+    return reaching(idleFrom, t1, pIdle + Math.max(1, free - this.active + 1));
+  }
+
+  /** Stores of rows that start no drain and stall nothing (see nextEvent). */
+  storeQuietly(n: number): void { if (n > 0) this.store(n); }
+
   /** Final flush after the last row (empty_all_buffers). */
   flush(cycle: number): void {
     if (!this.anyStored) return;
@@ -693,6 +811,28 @@ function ofmapRowCount(plan: Plan, fc: number, fr: number, t: number): number {
     hi = Math.min(cu - 1, x);
   }
   return hi >= lo ? hi - lo + 1 : 0;
+}
+
+/**
+ * Valid OFMAP writes in demand rows [0, t) of fold (fc, fr): the per-row counts form a
+ * trapezoid (ramp up to the used columns, plateau, ramp down), so the sum is a closed form.
+ */
+function ofmapPrefix(plan: Plan, fc: number, fr: number, t: number): number {
+  const { R, C, T, Sr, Sc } = plan;
+  const w = Math.min(C, Sc - fc * C);
+  let x: number, len: number;
+  if (plan.df === 'os') {
+    len = Math.min(R, Sr - fr * R);
+    x = t - (T - 1) - (R - len);
+  } else {
+    len = T;
+    x = t - (2 * R - 1);
+  }
+  // count(y) = min(y, w - 1) - max(0, y - len + 1) + 1 for y in [0, len + w - 2]
+  x = Math.min(Math.max(x, 0), len + w - 1);
+  const ramp = x <= w ? (x * (x + 1)) / 2 : (w * (w + 1)) / 2 + (x - w) * w;
+  const over = Math.max(0, x - len);
+  return ramp - (over * (over + 1)) / 2;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -744,37 +884,46 @@ function simulateLayer(input: ScaleSimLayerInput, elementwise: boolean): ScaleSi
   // stall is the largest of its two read stalls and its OFMAP lateness `serviced - cycle`
   // (the write port has no latency; the reference commit dropped the older `- 1`, d78b477).
   const wbuf = new WriteBuffer(oWords, user ? bw : C);
-  let dramIfmapReads: number, dramFilterReads: number;
-  let stalls = 0, lastOut = 0, row = 0;
-  if (user) {
-    const ir = makeUserReader(plan, plan.ifmap, ifWords, bw, elementwise);
-    const fr_ = makeUserReader(plan, plan.filter, fWords, bw, elementwise);
-    for (let fc = 0; fc < cf; fc++) {
-      for (let fr = 0; fr < rf; fr++) {
-        for (let t = 0; t < P; t++, row++) {
-          const cycle = row + stalls;
-          const is = ir.serviceRow(fc, fr, t, cycle);
-          const fs = fr_.serviceRow(fc, fr, t, cycle);
-          const out = wbuf.serviceRow(ofmapRowCount(plan, fc, fr, t), cycle);
-          lastOut = out;
-          stalls += Math.max(is, fs, out - cycle);
+  const ir = user ? makeUserReader(plan, plan.ifmap, ifWords, bw, elementwise) : null;
+  const fr_ = user ? makeUserReader(plan, plan.filter, fWords, bw, elementwise) : null;
+  let stalls = 0, lastOut = 0, foldStart = 0;
+  // One row served exactly; CALC reads never stall (always served at cycle + 1).
+  const serveRow = (fc: number, fr: number, t: number): void => {
+    const cycle = foldStart + t + stalls;
+    const is = ir ? ir.serviceRow(fc, fr, t, cycle) : 0;
+    const fs = fr_ ? fr_.serviceRow(fc, fr, t, cycle) : 0;
+    const out = wbuf.serviceRow(ofmapRowCount(plan, fc, fr, t), cycle);
+    lastOut = out;
+    stalls += Math.max(is, fs, out - cycle);
+  };
+  for (let fc = 0; fc < cf; fc++) {
+    for (let fr = 0; fr < rf; fr++, foldStart += P) {
+      if (elementwise) {
+        for (let t = 0; t < P; t++) serveRow(fc, fr, t);
+        continue;
+      }
+      // Rows between events (a prefetch, a drain start, an OFMAP stall) change nothing but
+      // the write buffer's fill, so they are stored in one step and only event rows are served.
+      const prefix = (t: number) => ofmapPrefix(plan, fc, fr, t);
+      for (let t = 0; t < P;) {
+        let event = P;
+        if (ir && fr_) event = Math.min(ir.nextEvent(fc, fr, t, P), fr_.nextEvent(fc, fr, t, P));
+        event = wbuf.nextEvent(t, event, foldStart + stalls, prefix);
+        wbuf.storeQuietly(prefix(event) - prefix(t));
+        if (event === P) {
+          lastOut = foldStart + P - 1 + stalls;
+          break;
         }
+        serveRow(fc, fr, event);
+        t = event + 1;
       }
     }
+  }
+  let dramIfmapReads: number, dramFilterReads: number;
+  if (ir && fr_) {
     dramIfmapReads = ir.dramReads();
     dramFilterReads = fr_.dramReads();
   } else {
-    // CALC: reads never stall (always served at cycle + 1), so only the write buffer can.
-    for (let fc = 0; fc < cf; fc++) {
-      for (let fr = 0; fr < rf; fr++) {
-        for (let t = 0; t < P; t++, row++) {
-          const cycle = row + stalls;
-          const out = wbuf.serviceRow(ofmapRowCount(plan, fc, fr, t), cycle);
-          lastOut = out;
-          stalls += out - cycle;
-        }
-      }
-    }
     const calc = (op: OperandSpec, w: number) => {
       const cap = calcEpochCap(w);
       return op.injective && !elementwise ? calcReadsInjective(plan, op, cap) : calcReadsElementwise(plan, op, cap);

@@ -89,6 +89,35 @@ describe('SCALE-Sim v2 reference results', () => {
   }
 });
 
+// Random small layers and configs run through unmodified SCALE-Sim v2 (random-sweep.csv; see
+// the README there): all three dataflows, GEMM and conv (strides that do and do not divide the
+// input), 1-3 KB SRAMs, CALC and USER mode at 1-33 words/cycle.
+describe('SCALE-Sim v2 random reference sweep', () => {
+  const rows = parseCsv(read('random-sweep.csv'));
+  it('covers USER and CALC mode and every dataflow', () => {
+    expect(rows.filter((r) => r.bw_mode === 'USER').length).toBeGreaterThan(50);
+    expect(rows.filter((r) => r.bw_mode === 'USER' && Number(r.stall_cycles) > 0).length).toBeGreaterThan(30);
+    for (const df of ['os', 'ws', 'is']) expect(rows.some((r) => r.dataflow === df && r.bw_mode === 'USER')).toBe(true);
+  });
+  it('every case exact in cycles, stalls, SRAM and DRAM words', () => {
+    for (const row of rows) {
+      const num = (col: string) => Number(row[col]);
+      const input: ScaleSimLayerInput = {
+        m: num('M'), n: num('N'), k: num('K'),
+        arrayRows: num('array_rows'), arrayCols: num('array_cols'), dataflow: row.dataflow as ScaleSimDataflow,
+        ifmapSramKiB: num('ifmap_sram_kb'), filterSramKiB: num('filter_sram_kb'), ofmapSramKiB: num('ofmap_sram_kb'),
+        interfaceBandwidth: row.bw_mode as 'CALC' | 'USER', bandwidthWordsPerCycle: num('dram_bw_words_per_cycle'),
+      };
+      if (row.input_type === 'conv') {
+        input.conv = { ifmapHeight: num('ifmap_h'), ifmapWidth: num('ifmap_w'), filterHeight: num('filter_h'), filterWidth: num('filter_w'),
+          channels: num('channels'), numFilters: num('num_filters'), stride: num('stride') };
+      }
+      const r = scaleSimV2Layer(input);
+      for (const [col, key] of intColumns.filter(([c]) => c in row)) expect(r[key], `${row.case_id} ${col}`).toBe(num(col));
+    }
+  });
+});
+
 const gemm = (m: number, n: number, k: number, R: number, C: number, dataflow: ScaleSimDataflow,
   extra: Partial<ScaleSimLayerInput> = {}): ScaleSimLayerInput => ({
   m, n, k, arrayRows: R, arrayCols: C, dataflow,

@@ -292,6 +292,17 @@ class PrefetchOrder {
     return this.rows * op.width - op.h * (op.width - op.uLast);
   }
 
+  /** Anti-diagonal holding valid index `validIdx` (rollout order; 0 <= validIdx < validCount). */
+  diagonalAt(validIdx: number): number {
+    const ds = this.diagStart!;
+    let lo = 0, hi = ds.length - 2; // largest d with ds[d] <= validIdx
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (ds[mid] <= validIdx) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
   index(r: number, c: number): number {
     const op = this.op, uL = op.uLast, w = op.width;
     if (this.diagStart === null) return r * w - Math.max(0, r - this.rL) * (w - uL) + c;
@@ -433,6 +444,7 @@ class UserReadBuffer {
   }
 
   setOf(validIdx: number): number { return Math.floor(validIdx / this.eps); }
+  get elementsPerSet(): number { return this.eps; }
 
   beginRow(): void { this.missedThisRow = false; }
 
@@ -560,15 +572,6 @@ interface RowReader {
   dramReads(): number;
 }
 
-/** Smallest t in [lo, hi) with pred(t) (pred monotone: false then true), or hi. */
-function firstTrue(lo: number, hi: number, pred: (t: number) => boolean): number {
-  while (lo < hi) {
-    const mid = lo + Math.floor((hi - lo) / 2);
-    if (pred(mid)) hi = mid; else lo = mid + 1;
-  }
-  return lo;
-}
-
 /** First demand row in [t0, t1) of an operand in fold (fc, fr), or t1 (no closed form needed). */
 function firstDemandRow(plan: Plan, op: OperandSpec, fc: number, fr: number, t0: number, t1: number): number {
   if (op.kind === 'preload') {
@@ -596,7 +599,19 @@ function makeUserReader(plan: Plan, op: OperandSpec, words: number, bw: number, 
     // Fold being searched (the predicates below read it) and the cached answer of nextEvent:
     // valid while the window has not moved and the query starts inside [cachedFrom, cached].
     let fcNow = 0, frNow = 0, cachedFold = -1, cachedFrom = 0, cached = 0, cachedMoves = -1;
-    let start = 0, end = 0, wrappedEnd = 0;
+    let start = 0, end = 0, wrappedEnd = 0, bNow = 0;
+    // Demand row t lies on anti-diagonal b*h + t - delay, so the first row whose first (last)
+    // set reaches set S is the row on the diagonal holding S's first element, or the next one.
+    const firstReaching = (lo: number, hi: number, set: number, reached: (t: number) => boolean): number => {
+      if (lo >= hi) return hi;
+      const pos = set * buf.elementsPerSet;
+      if (pos <= 0) return lo;
+      if (pos >= order.validCount) return hi;
+      const t = order.diagonalAt(pos) - bNow * op.h + op.delay;
+      if (t < lo) return lo;
+      if (t >= hi) return hi;
+      return reached(t) ? t : t + 1;
+    };
     const s1Ahead = (t: number) => (rowSpan(op, plan.R, fcNow, frNow, t, span), firstSet() >= start);
     const s2PastWrapped = (t: number) => (rowSpan(op, plan.R, fcNow, frNow, t, span), lastSet() >= wrappedEnd);
     const s2PastEnd = (t: number) => (rowSpan(op, plan.R, fcNow, frNow, t, span), lastSet() >= end);
@@ -616,20 +631,20 @@ function makeUserReader(plan: Plan, op: OperandSpec, words: number, bw: number, 
       // [start, end) the rows whose first set lies before `start` can only be resident in
       // the wrapped part [0, end - L), and the rows after them while their last set is below
       // `end`: resident rows form at most two runs, found by bisection.
-      const u = (op.sel === 'fr' ? fr : fc) === op.B - 1 ? op.uLast : op.width;
-      const last = Math.min(t1, op.delay + op.h + u - 1);
+      const b = op.sel === 'fr' ? fr : fc;
+      const last = Math.min(t1, op.delay + op.h + (b === op.B - 1 ? op.uLast : op.width) - 1);
       start = buf.windowStart; end = buf.windowEnd; wrappedEnd = end - buf.setCount;
-      // (Each bisection is skipped when its answer is at an end of the range.)
-      const tAhead = s1Ahead(first) ? first : firstTrue(first + 1, last, s1Ahead);
+      bNow = b;
+      const tAhead = firstReaching(first, last, start, s1Ahead);
       let t = first;
       if (t < tAhead) {
-        if (wrappedEnd <= 0 || s2PastWrapped(t)) return t;
-        const miss = firstTrue(t + 1, tAhead, s2PastWrapped);
+        if (wrappedEnd <= 0) return t;
+        const miss = firstReaching(t, tAhead, wrappedEnd, s2PastWrapped);
         if (miss < tAhead) return miss;
         t = tAhead;
       }
-      if (t >= last || !s2PastEnd(last - 1)) return t1;
-      return firstTrue(t, last - 1, s2PastEnd);
+      const miss = firstReaching(t, last, end, s2PastEnd);
+      return miss < last ? miss : t1;
     };
     return {
       serviceRow(fc, fr, t, cycle) {
@@ -767,18 +782,17 @@ class WriteBuffer {
    * otherwise iff n < max(1, free - active + 1); summed over rows, a first crossing of the
    * running total.
    */
-  nextEvent(t0: number, t1: number, base: number, prefix: (t: number) => number): number {
-    const p0 = prefix(t0);
-    const reaching = (from: number, to: number, total: number) => firstTrue(from, to, (t) => prefix(t + 1) >= total);
+  nextEvent(t0: number, t1: number, base: number, plan: Plan, fc: number, fr: number): number {
+    const p0 = ofmapPrefix(plan, fc, fr, t0);
     const idleFrom = Math.min(t1, Math.max(t0, this.drainEnd - base));
     if (t0 < idleFrom) {
-      const t = reaching(t0, idleFrom, p0 + Math.max(1, this.free));
+      const t = firstRowReaching(plan, fc, fr, t0, idleFrom, p0 + Math.max(1, this.free));
       if (t < idleFrom) return t;
     }
     if (idleFrom >= t1) return t1;
-    const pIdle = prefix(idleFrom);
+    const pIdle = ofmapPrefix(plan, fc, fr, idleFrom);
     const free = this.free - (pIdle - p0);
-    return reaching(idleFrom, t1, pIdle + Math.max(1, free - this.active + 1));
+    return firstRowReaching(plan, fc, fr, idleFrom, t1, pIdle + Math.max(1, free - this.active + 1));
   }
 
   /** Stores of rows that start no drain and stall nothing (see nextEvent). */
@@ -833,6 +847,16 @@ function ofmapPrefix(plan: Plan, fc: number, fr: number, t: number): number {
   const ramp = x <= w ? (x * (x + 1)) / 2 : (w * (w + 1)) / 2 + (x - w) * w;
   const over = Math.max(0, x - len);
   return ramp - (over * (over + 1)) / 2;
+}
+
+/** Smallest row t in [from, to) of fold (fc, fr) with ofmapPrefix(t + 1) >= total, or to. */
+function firstRowReaching(plan: Plan, fc: number, fr: number, from: number, to: number, total: number): number {
+  let lo = from, hi = to;
+  while (lo < hi) {
+    const mid = lo + ((hi - lo) >> 1);
+    if (ofmapPrefix(plan, fc, fr, mid + 1) >= total) hi = mid; else lo = mid + 1;
+  }
+  return lo;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -904,12 +928,11 @@ function simulateLayer(input: ScaleSimLayerInput, elementwise: boolean): ScaleSi
       }
       // Rows between events (a prefetch, a drain start, an OFMAP stall) change nothing but
       // the write buffer's fill, so they are stored in one step and only event rows are served.
-      const prefix = (t: number) => ofmapPrefix(plan, fc, fr, t);
       for (let t = 0; t < P;) {
         let event = P;
         if (ir && fr_) event = Math.min(ir.nextEvent(fc, fr, t, P), fr_.nextEvent(fc, fr, t, P));
-        event = wbuf.nextEvent(t, event, foldStart + stalls, prefix);
-        wbuf.storeQuietly(prefix(event) - prefix(t));
+        event = wbuf.nextEvent(t, event, foldStart + stalls, plan, fc, fr);
+        wbuf.storeQuietly(ofmapPrefix(plan, fc, fr, event) - ofmapPrefix(plan, fc, fr, t));
         if (event === P) {
           lastOut = foldStart + P - 1 + stalls;
           break;

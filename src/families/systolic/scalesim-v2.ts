@@ -156,6 +156,8 @@ interface OperandSpec {
   fillRow: (b: number, rr0: number, lo: number, hi: number, out: Int32Array) => void;
   addrSpace: number;
   injective: boolean;
+  /** Valid elements are exactly the prefetch order's (no -1 inside the operand matrix). */
+  ordered: boolean;
 }
 
 interface Plan {
@@ -201,25 +203,25 @@ function makePlan(input: ScaleSimLayerInput): Plan {
     const rf = Math.ceil(Sr / R), cf = Math.ceil(Sc / C);
     // ifmap[t][b*R + c] with t = rr0 - c; filter[rr0][b*C + c]
     ifmap = { B: rf, h: M, width: R, uLast: K - (rf - 1) * R, rollout: true, kind: 'skew', delay: R, sel: 'fr',
-      fillRow: ifRow(0, 1, -1, R, 0, 1), addrSpace: ifSpace, injective: ifInj };
+      fillRow: ifRow(0, 1, -1, R, 0, 1), addrSpace: ifSpace, injective: ifInj, ordered: !tab.padded };
     filter = { B: cf, h: K, width: C, uLast: N - (cf - 1) * C, rollout: false, kind: 'preload', delay: 0, sel: 'fc',
-      fillRow: filRow(0, 1, 0, C, 0, 1), addrSpace: fSpace, injective: true };
+      fillRow: filRow(0, 1, 0, C, 0, 1), addrSpace: fSpace, injective: true, ordered: true };
   } else if (df === 'os') {
     Sr = M; Sc = N; T = K;
     const rf = Math.ceil(Sr / R), cf = Math.ceil(Sc / C);
     // ifmap[b*R + c][t] with t = rr0 - c; filter[t][b*C + c]
     ifmap = { B: rf, h: K, width: R, uLast: M - (rf - 1) * R, rollout: true, kind: 'skew', delay: 0, sel: 'fr',
-      fillRow: ifRow(R, 0, 1, 0, 1, -1), addrSpace: ifSpace, injective: ifInj };
+      fillRow: ifRow(R, 0, 1, 0, 1, -1), addrSpace: ifSpace, injective: ifInj, ordered: !tab.padded };
     filter = { B: cf, h: K, width: C, uLast: N - (cf - 1) * C, rollout: true, kind: 'skew', delay: 0, sel: 'fc',
-      fillRow: filRow(0, 1, -1, C, 0, 1), addrSpace: fSpace, injective: true };
+      fillRow: filRow(0, 1, -1, C, 0, 1), addrSpace: fSpace, injective: true, ordered: true };
   } else if (df === 'is') {
     Sr = K; Sc = M; T = N;
     const rf = Math.ceil(Sr / R), cf = Math.ceil(Sc / C);
     // ifmap[b*C + c][rr0]; filter[b*R + c][t] with t = rr0 - c
     ifmap = { B: cf, h: K, width: C, uLast: M - (cf - 1) * C, rollout: false, kind: 'preload', delay: 0, sel: 'fc',
-      fillRow: ifRow(C, 0, 1, 0, 1, 0), addrSpace: ifSpace, injective: ifInj };
+      fillRow: ifRow(C, 0, 1, 0, 1, 0), addrSpace: ifSpace, injective: ifInj, ordered: !tab.padded };
     filter = { B: rf, h: N, width: R, uLast: K - (rf - 1) * R, rollout: true, kind: 'skew', delay: R, sel: 'fr',
-      fillRow: filRow(R, 0, 1, 0, 1, -1), addrSpace: fSpace, injective: true };
+      fillRow: filRow(R, 0, 1, 0, 1, -1), addrSpace: fSpace, injective: true, ordered: true };
   } else {
     throw new Error(`scaleSimV2Layer: unknown dataflow ${String(df)}`);
   }
@@ -257,34 +259,33 @@ function spanRow(op: OperandSpec, span: RowSpan, c: number): number {
 }
 
 // ---------------------------------------------------------------------------------------
-// Positions in the prefetch order (for injective operands)
+// Positions in the prefetch order (for operands without -1 inside the operand matrix)
 // ---------------------------------------------------------------------------------------
+
+/** Elements (r, c) with r0 <= r < r1, c0 <= c < c1 and r + c < d (a clipped triangle). */
+function cellsBeforeDiagonal(d: number, r0: number, r1: number, c0: number, c1: number): number {
+  // sum over r of clamp(d - c0 - r, 0, width) = G(d - c0 - r0) - G(d - c0 - r1),
+  // where G(x) = sum_{k=1..x} min(k, width)
+  const width = c1 - c0;
+  const G = (x: number) => (x <= 0 ? 0 : x <= width ? (x * (x + 1)) / 2 : (width * (width + 1)) / 2 + (x - width) * width);
+  return G(d - c0 - r0) - G(d - c0 - r1);
+}
 
 /**
  * Index of a valid stacked element among the valid elements of the prefetch order. Only
- * the last block is padded (columns >= uLast), so row-major positions are a closed form;
- * for the anti-diagonal rollout we keep a prefix count of valid elements per diagonal
- * (O(rows + width) memory) and count the padded elements preceding (r, c) on its own
- * diagonal, which are the rows r' > r of the last block with d - r' >= uLast.
+ * the last block is padded (columns >= uLast), so positions are closed forms: row-major
+ * directly; for the anti-diagonal rollout, the valid elements on earlier diagonals (all
+ * elements there minus the last block's padded corner, both clipped triangles) plus the
+ * valid elements preceding (r, c) on its own diagonal (rows from high to low: the rows above
+ * r, less the padded ones, which are the rows r' > r of the last block with d - r' >= uLast).
  */
 class PrefetchOrder {
   private readonly rows: number;
   private readonly rL: number;
-  private readonly diagStart: Float64Array | null = null;
 
   constructor(private readonly op: OperandSpec) {
     this.rows = op.B * op.h;
     this.rL = (op.B - 1) * op.h;
-    if (op.rollout) {
-      const w = op.width, uL = op.uLast, nd = this.rows + w - 1;
-      const ds = new Float64Array(nd + 1);
-      for (let d = 0; d < nd; d++) {
-        const all = Math.min(d, this.rows - 1) - Math.max(0, d - w + 1) + 1;
-        const inv = uL < w ? Math.max(0, Math.min(this.rows - 1, d - uL) - Math.max(this.rL, d - w + 1) + 1) : 0;
-        ds[d + 1] = ds[d] + all - inv;
-      }
-      this.diagStart = ds;
-    }
   }
 
   get validCount(): number {
@@ -292,22 +293,28 @@ class PrefetchOrder {
     return this.rows * op.width - op.h * (op.width - op.uLast);
   }
 
+  /** Valid elements on the anti-diagonals before d. */
+  private diagStart(d: number): number {
+    const op = this.op;
+    const all = cellsBeforeDiagonal(d, 0, this.rows, 0, op.width);
+    return op.uLast < op.width ? all - cellsBeforeDiagonal(d, this.rL, this.rows, op.uLast, op.width) : all;
+  }
+
   /** Anti-diagonal holding valid index `validIdx` (rollout order; 0 <= validIdx < validCount). */
   diagonalAt(validIdx: number): number {
-    const ds = this.diagStart!;
-    let lo = 0, hi = ds.length - 2; // largest d with ds[d] <= validIdx
+    let lo = 0, hi = this.rows + this.op.width - 2; // largest d with diagStart(d) <= validIdx
     while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (ds[mid] <= validIdx) lo = mid; else hi = mid - 1;
+      const mid = lo + Math.ceil((hi - lo) / 2);
+      if (this.diagStart(mid) <= validIdx) lo = mid; else hi = mid - 1;
     }
     return lo;
   }
 
   index(r: number, c: number): number {
     const op = this.op, uL = op.uLast, w = op.width;
-    if (this.diagStart === null) return r * w - Math.max(0, r - this.rL) * (w - uL) + c;
+    if (!op.rollout) return r * w - Math.max(0, r - this.rL) * (w - uL) + c;
     const d = r + c, top = Math.min(d, this.rows - 1);
-    let idx = this.diagStart[d] + (top - r);
+    let idx = this.diagStart(d) + (top - r);
     if (uL < w) {
       const from = Math.max(r + 1, this.rL), to = Math.min(d - uL, top);
       if (to >= from) idx -= to - from + 1;
@@ -514,6 +521,40 @@ class UserReadBuffer {
   endRow(cycle: number): number { return this.missedThisRow ? Math.max(0, this.last - cycle - 1) : 0; }
 }
 
+/**
+ * Prefetch sets holding IFMAP address a of an unpadded convolution, ascending, written to out
+ * (returns how many): a = (y, x, c) is read by every window offset (r, q) with r = y - s*oy,
+ * q = x - s*ox inside the filter, i.e. by pixel oy*F + ox at window element (r*S + q)*C + c, at
+ * most ceil(R/s)*ceil(S/s) places. Replaces the address -> sets index (one pass over the whole
+ * operand) when only a few rows are served one by one.
+ */
+function makeIfmapOccurrences(plan: Plan, order: PrefetchOrder, buf: UserReadBuffer): (a: number, out: Int32Array) => number {
+  const { W, C, R, S, s, E, F, M, K } = plan.g;
+  const op = plan.ifmap;
+  const byWindow = plan.df === 'ws'; // WS blocks the IFMAP by window columns, OS/IS by pixels
+  const h = byWindow ? M : K;
+  return (a, out) => {
+    const y = Math.floor(a / (W * C)), rem = a - y * W * C, x = Math.floor(rem / C), c = rem - x * C;
+    let n = 0;
+    for (let r = y % s; r < R && r <= y; r += s) {
+      const oy = (y - r) / s;
+      if (oy >= E) continue;
+      for (let q = x % s; q < S && q <= x; q += s) {
+        const ox = (x - q) / s;
+        if (ox >= F) continue;
+        const i = oy * F + ox, j = (r * S + q) * C + c;
+        const key = byWindow ? j : i, inner = byWindow ? i : j;
+        const b = Math.floor(key / op.width);
+        const set = buf.setOf(order.index(b * h + inner, key - b * op.width));
+        let k = n++;
+        while (k > 0 && out[k - 1] > set) { out[k] = out[k - 1]; k--; }
+        out[k] = set;
+      }
+    }
+    return n;
+  };
+}
+
 /** Address -> prefetch-set lists for a non-injective operand (CSR over the address space). */
 interface SetIndex { start: Int32Array; sets: Int32Array; valid: number }
 
@@ -586,87 +627,121 @@ function firstDemandRow(plan: Plan, op: OperandSpec, fc: number, fr: number, t0:
   return first <= Math.min(t1 - 1, op.delay + op.h + u - 2) ? first : t1;
 }
 
+/**
+ * nextEvent for an operand whose valid elements are the prefetch order's (PrefetchOrder): rows
+ * whose own elements all lie in resident sets touch nothing, so they are quiet whether or not the
+ * operand's addresses repeat (a repeated address only adds ways to hit). Results are cached while
+ * the window stays put and the query starts inside the last answer's quiet run.
+ */
+function makeQuietRowSearch(plan: Plan, op: OperandSpec, order: PrefetchOrder, buf: UserReadBuffer): RowReader['nextEvent'] {
+  const span: RowSpan = { b: 0, rr0: 0, lo: 0, hi: 0 };
+  const firstSet = (): number => buf.setOf(order.index(span.b * op.h + spanRow(op, span, span.lo), span.lo));
+  const lastSet = (): number => buf.setOf(order.index(span.b * op.h + spanRow(op, span, span.hi), span.hi));
+  // Fold and window being searched (the predicates below read them).
+  let fcNow = 0, frNow = 0, bNow = 0, start = 0, end = 0, wrappedEnd = 0;
+  let cachedFold = -1, cachedFrom = 0, cached = 0, cachedMoves = -1;
+  // Demand row t lies on anti-diagonal b*h + t - delay, so the first row whose first (last) set
+  // reaches set S is the row on the diagonal holding S's first element, or the next one.
+  const firstReaching = (lo: number, hi: number, set: number, reached: (t: number) => boolean): number => {
+    if (lo >= hi) return hi;
+    const pos = set * buf.elementsPerSet;
+    if (pos <= 0) return lo;
+    if (pos >= order.validCount) return hi;
+    const t = order.diagonalAt(pos) - bNow * op.h + op.delay;
+    if (t < lo) return lo;
+    if (t >= hi) return hi;
+    return reached(t) ? t : t + 1;
+  };
+  const s1Ahead = (t: number) => (rowSpan(op, plan.R, fcNow, frNow, t, span), firstSet() >= start);
+  const s2PastWrapped = (t: number) => (rowSpan(op, plan.R, fcNow, frNow, t, span), lastSet() >= wrappedEnd);
+  const s2PastEnd = (t: number) => (rowSpan(op, plan.R, fcNow, frNow, t, span), lastSet() >= end);
+  const search = (fc: number, fr: number, t0: number, t1: number): number => {
+    const first = firstDemandRow(plan, op, fc, fr, t0, t1);
+    if (first >= t1 || buf.residentAll) return t1;
+    fcNow = fc; frNow = fr;
+    if (op.kind === 'preload') {
+      // The R preload rows walk one block's rows backwards; they are quiet when the fold's
+      // whole preload range is resident, else served one by one.
+      rowSpan(op, plan.R, fc, fr, first, span);
+      const hi = lastSet();
+      rowSpan(op, plan.R, fc, fr, Math.min(plan.R, t1) - 1, span);
+      return buf.holdsRun(firstSet(), hi) ? t1 : first;
+    }
+    // Skew demand rows advance monotonically along the order, so with the window [start, end)
+    // the rows whose first set lies before `start` can only be resident in the wrapped part
+    // [0, end - L), and the rows after them while their last set is below `end`: quiet rows
+    // form at most two runs.
+    const b = op.sel === 'fr' ? fr : fc;
+    const last = Math.min(t1, op.delay + op.h + (b === op.B - 1 ? op.uLast : op.width) - 1);
+    start = buf.windowStart; end = buf.windowEnd; wrappedEnd = end - buf.setCount; bNow = b;
+    const tAhead = firstReaching(first, last, start, s1Ahead);
+    let t = first;
+    if (t < tAhead) {
+      if (wrappedEnd <= 0) return t;
+      const miss = firstReaching(t, tAhead, wrappedEnd, s2PastWrapped);
+      if (miss < tAhead) return miss;
+      t = tAhead;
+    }
+    const miss = firstReaching(t, last, end, s2PastEnd);
+    return miss < last ? miss : t1;
+  };
+  return (fc, fr, t0, t1) => {
+    const fold = fc * plan.rf + fr;
+    if (fold === cachedFold && buf.moves === cachedMoves && t0 >= cachedFrom && t0 <= cached && t1 === plan.P) return cached;
+    const e = search(fc, fr, t0, t1);
+    if (t1 === plan.P) { cachedFold = fold; cachedFrom = t0; cached = e; cachedMoves = buf.moves; }
+    return e;
+  };
+}
+
 function makeUserReader(plan: Plan, op: OperandSpec, words: number, bw: number, elementwise: boolean): RowReader {
   const elems = op.B * op.h * op.width;
   const span: RowSpan = { b: 0, rr0: 0, lo: 0, hi: 0 };
   if (op.injective && !elementwise) {
     const order = new PrefetchOrder(op);
     const buf = new UserReadBuffer(words, bw, order.validCount, elems);
-    // A row is a contiguous, increasing run of the prefetch order, so its sets are the run
-    // [set(first), set(last)], touched in that order.
-    const firstSet = (): number => buf.setOf(order.index(span.b * op.h + spanRow(op, span, span.lo), span.lo));
-    const lastSet = (): number => buf.setOf(order.index(span.b * op.h + spanRow(op, span, span.hi), span.hi));
-    // Fold being searched (the predicates below read it) and the cached answer of nextEvent:
-    // valid while the window has not moved and the query starts inside [cachedFrom, cached].
-    let fcNow = 0, frNow = 0, cachedFold = -1, cachedFrom = 0, cached = 0, cachedMoves = -1;
-    let start = 0, end = 0, wrappedEnd = 0, bNow = 0;
-    // Demand row t lies on anti-diagonal b*h + t - delay, so the first row whose first (last)
-    // set reaches set S is the row on the diagonal holding S's first element, or the next one.
-    const firstReaching = (lo: number, hi: number, set: number, reached: (t: number) => boolean): number => {
-      if (lo >= hi) return hi;
-      const pos = set * buf.elementsPerSet;
-      if (pos <= 0) return lo;
-      if (pos >= order.validCount) return hi;
-      const t = order.diagonalAt(pos) - bNow * op.h + op.delay;
-      if (t < lo) return lo;
-      if (t >= hi) return hi;
-      return reached(t) ? t : t + 1;
-    };
-    const s1Ahead = (t: number) => (rowSpan(op, plan.R, fcNow, frNow, t, span), firstSet() >= start);
-    const s2PastWrapped = (t: number) => (rowSpan(op, plan.R, fcNow, frNow, t, span), lastSet() >= wrappedEnd);
-    const s2PastEnd = (t: number) => (rowSpan(op, plan.R, fcNow, frNow, t, span), lastSet() >= end);
-    const search = (fc: number, fr: number, t0: number, t1: number): number => {
-      const first = firstDemandRow(plan, op, fc, fr, t0, t1);
-      if (first >= t1 || buf.residentAll) return t1;
-      fcNow = fc; frNow = fr;
-      if (op.kind === 'preload') {
-        // The R preload rows walk one block's rows backwards; they are quiet when the
-        // fold's whole preload range is resident, else served one by one.
-        rowSpan(op, plan.R, fc, fr, first, span);
-        const hi = lastSet();
-        rowSpan(op, plan.R, fc, fr, Math.min(plan.R, t1) - 1, span);
-        return buf.holdsRun(firstSet(), hi) ? t1 : first;
-      }
-      // Skew demand rows advance monotonically along the order, so with the window
-      // [start, end) the rows whose first set lies before `start` can only be resident in
-      // the wrapped part [0, end - L), and the rows after them while their last set is below
-      // `end`: resident rows form at most two runs, found by bisection.
-      const b = op.sel === 'fr' ? fr : fc;
-      const last = Math.min(t1, op.delay + op.h + (b === op.B - 1 ? op.uLast : op.width) - 1);
-      start = buf.windowStart; end = buf.windowEnd; wrappedEnd = end - buf.setCount;
-      bNow = b;
-      const tAhead = firstReaching(first, last, start, s1Ahead);
-      let t = first;
-      if (t < tAhead) {
-        if (wrappedEnd <= 0) return t;
-        const miss = firstReaching(t, tAhead, wrappedEnd, s2PastWrapped);
-        if (miss < tAhead) return miss;
-        t = tAhead;
-      }
-      const miss = firstReaching(t, last, end, s2PastEnd);
-      return miss < last ? miss : t1;
-    };
     return {
       serviceRow(fc, fr, t, cycle) {
         if (!rowSpan(op, plan.R, fc, fr, t, span)) return 0;
         buf.beginRow();
-        buf.touchSetRun(firstSet(), lastSet());
+        // The row is a contiguous, increasing run of the prefetch order, so its sets are the
+        // run [set(first), set(last)], touched in that order.
+        const base = span.b * op.h;
+        buf.touchSetRun(buf.setOf(order.index(base + spanRow(op, span, span.lo), span.lo)), buf.setOf(order.index(base + spanRow(op, span, span.hi), span.hi)));
         return buf.endRow(cycle);
       },
-      nextEvent(fc, fr, t0, t1) {
-        const fold = fc * plan.rf + fr;
-        if (fold === cachedFold && buf.moves === cachedMoves && t0 >= cachedFrom && t0 <= cached && t1 === plan.P) return cached;
-        const e = search(fc, fr, t0, t1);
-        if (t1 === plan.P) { cachedFold = fold; cachedFrom = t0; cached = e; cachedMoves = buf.moves; }
-        return e;
-      },
+      nextEvent: makeQuietRowSearch(plan, op, order, buf),
       dramReads: () => buf.dramReads,
     };
   }
-  const eps = Math.ceil(words / 100);
-  const idx = buildSetIndex(op, eps);
-  const buf = new UserReadBuffer(words, bw, idx.valid, elems);
   const row = new Int32Array(op.width);
+  if (op.ordered && !elementwise) {
+    // Overlapping conv windows: the sets of an address are enumerated when its row is served.
+    const order = new PrefetchOrder(op);
+    const buf = new UserReadBuffer(words, bw, order.validCount, elems);
+    const occurrences = makeIfmapOccurrences(plan, order, buf);
+    const sets = new Int32Array(Math.ceil(plan.g.R / plan.g.s) * Math.ceil(plan.g.S / plan.g.s));
+    return {
+      serviceRow(fc, fr, t, cycle) {
+        if (!rowSpan(op, plan.R, fc, fr, t, span)) return 0;
+        buf.beginRow();
+        op.fillRow(span.b, span.rr0, span.lo, span.hi, row);
+        const base = span.b * op.h;
+        for (let c = span.lo; c <= span.hi; c++) {
+          // its own place in the order is the first candidate; the others only if that one is out
+          const own = buf.setOf(order.index(base + spanRow(op, span, c), c));
+          if (!buf.holdsRun(own, own)) buf.touchAnyOf(sets, 0, occurrences(row[c - span.lo], sets));
+        }
+        return buf.endRow(cycle);
+      },
+      nextEvent: makeQuietRowSearch(plan, op, order, buf),
+      dramReads: () => buf.dramReads,
+    };
+  }
+  // Padding inside the operand (-1 entries): positions have no closed form, so the sets of every
+  // address are indexed up front and every demand row is served one by one.
+  const idx = buildSetIndex(op, Math.ceil(words / 100));
+  const buf = new UserReadBuffer(words, bw, idx.valid, elems);
   return {
     serviceRow(fc, fr, t, cycle) {
       if (!rowSpan(op, plan.R, fc, fr, t, span)) return 0;
@@ -678,7 +753,6 @@ function makeUserReader(plan: Plan, op: OperandSpec, words: number, bw: number, 
       }
       return buf.endRow(cycle);
     },
-    // An address may sit in several sets: every demand row is served one by one.
     nextEvent: (fc, fr, t0, t1) => (buf.residentAll ? t1 : firstDemandRow(plan, op, fc, fr, t0, t1)),
     dramReads: () => buf.dramReads,
   };

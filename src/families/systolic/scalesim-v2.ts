@@ -6,14 +6,19 @@
  * This module reproduces its numbers exactly without doing so:
  *   - compute-side metrics (folds, cycles per fold, mapping efficiency, compute
  *     utilisation, SRAM access counts) are closed forms of the demand-matrix shapes;
- *   - the OFMAP write buffer only ever looks at *how many* valid addresses a demand
- *     row holds, so it is simulated per row (O(1) amortised) from closed-form counts;
- *   - read buffers (both the CALC "bandwidth estimate" buffer and the USER prefetching
- *     buffer) are simulated per fold (CALC) or per demand row and per prefetch set
- *     (USER) using closed-form positions in SCALE-Sim's prefetch order, whenever the
- *     operand's address matrix is injective (GEMM, filters, non-overlapping unpadded
- *     convolutions). Overlapping or padded convolution IFMAPs fall back to a per-element
- *     walk over typed arrays (still far cheaper than SCALE-Sim itself).
+ *   - only event rows are served one by one: rows that prefetch, start an OFMAP drain or
+ *     stall on a full OFMAP buffer. Between two events nothing but the write buffer's fill
+ *     changes, so those rows are stored in one step. Event rows are found by bisection over
+ *     closed forms: positions in SCALE-Sim's prefetch order (demand rows advance along its
+ *     anti-diagonals) and the trapezoid of OFMAP writes per row;
+ *   - read buffers work per prefetch set, not per element: CALC's "bandwidth estimate"
+ *     buffer per fold when the operand's address matrix is injective (GEMM, filters,
+ *     non-overlapping unpadded convolutions), USER's prefetching buffer per event row; an
+ *     overlapping conv IFMAP enumerates the few places an address occurs when its row is
+ *     served. Padded conv IFMAPs (-1 inside the operand) and CALC on overlapping ones walk
+ *     the operand element by element;
+ *   - scaleSimV2LayerElementwise serves every row and walks every element: the oracle the
+ *     tests hold the fast path to.
  *
  * Quirks deliberately reproduced (this module *is* the compatibility switch):
  *   - OS counts R + C extra OFMAP SRAM writes per fold;
@@ -54,8 +59,9 @@ export function scaleSimV2Layer(input: ScaleSimLayerInput): ScaleSimLayerReport 
 }
 
 /**
- * Same report computed by walking every demanded address (no closed forms for the read
- * buffers). Slow on big layers; exported so tests can cross-check the fast path.
+ * Same report computed by serving every demand row and walking every demanded address (no
+ * closed forms, no skipped rows). Slow on big layers; exported so tests can cross-check the
+ * fast path.
  */
 export function scaleSimV2LayerElementwise(input: ScaleSimLayerInput): ScaleSimLayerReport {
   return simulateLayer(input, true);

@@ -8,6 +8,7 @@ import {
   type ScaleSimLayerInput,
   type ScaleSimLayerReport,
 } from '../../../src/families/systolic/scalesim-v2.js';
+import { Rng } from '../../../src/core/random.js';
 
 const refDir = fileURLToPath(new URL('../../reference/scalesim/', import.meta.url));
 const read = (rel: string) => readFileSync(refDir + rel, 'utf8');
@@ -212,6 +213,38 @@ describe('SCALE-Sim v2 invariants', () => {
       if (fast.stallCycles !== 0) stalled++;
     }
     expect(stalled).toBeGreaterThan(10); // the stall paths were exercised
+  });
+
+  it('event rows only = every row served (many folds, window wraps, overlapping unpadded convs)', () => {
+    // The fast path serves only rows that prefetch, start a drain or stall, and stores the rows
+    // between in one step; the element walk serves every row of every fold.
+    const random = new Rng(777);
+    const next = (n: number) => random.nextInt(n);
+    let stalled = 0, overlapping = 0;
+    for (let i = 0; i < 120; i++) {
+      const dataflow = dataflows[next(3)];
+      let shape;
+      if (next(2) === 0) {
+        shape = { m: 20 + next(120), n: 10 + next(90), k: 10 + next(120) };
+      } else {
+        const fh = 2 + next(4), fw = 2 + next(4), s = 1 + next(Math.min(fh, fw) - 1); // stride < filter: overlap
+        const e = 3 + next(10), f = 3 + next(10);
+        const padded = next(3) === 0;
+        // unpadded: H = (E - 1)s + R exactly; padded: one more row/column than the windows cover
+        shape = conv((e - 1) * s + fh + (padded ? 1 : 0), (f - 1) * s + fw, fh, fw, 1 + next(6), 2 + next(40), s);
+        overlapping++;
+      }
+      const input: ScaleSimLayerInput = {
+        ...shape, arrayRows: 2 + next(12), arrayCols: 2 + next(12), dataflow,
+        ifmapSramKiB: (100 + next(900)) / 1024, filterSramKiB: (100 + next(900)) / 1024, ofmapSramKiB: (60 + next(600)) / 1024,
+        interfaceBandwidth: next(4) === 0 ? 'CALC' : 'USER', bandwidthWordsPerCycle: 1 + next(16),
+      };
+      const fast = scaleSimV2Layer(input);
+      expect(fast, JSON.stringify(input)).toEqual(scaleSimV2LayerElementwise(input));
+      if (fast.stallCycles > 0) stalled++;
+    }
+    expect(stalled).toBeGreaterThan(60);
+    expect(overlapping).toBeGreaterThan(40);
   });
 
   it('rejects inconsistent m/n/k', () => {

@@ -101,23 +101,17 @@ function geometry(input: ScaleSimLayerInput): Geometry {
 }
 
 /**
- * im2col tables: IFMAP element (ofmap pixel i, window element j) lives at
- * pixBase[i] + winOff[j], unless the window runs past the ifmap edge (address -1).
+ * im2col: IFMAP element (ofmap pixel i, window element j) lives at pixel i's corner
+ * (row (i div F)*s, column (i mod F)*s) plus winOff[j], unless the window runs past the ifmap
+ * edge (address -1). Pixel corners are computed when needed (only served rows ask for them).
  */
 interface Im2col {
-  pixBase: Int32Array; pixRow: Int32Array; pixCol: Int32Array;
   winOff: Int32Array; winRow: Int32Array; winCol: Int32Array;
   padded: boolean;
 }
 
 function im2col(g: Geometry): Im2col {
-  const { W, C, S, H, F, s, M, K } = g;
-  const pixBase = new Int32Array(M), pixRow = new Int32Array(M), pixCol = new Int32Array(M);
-  for (let i = 0; i < M; i++) {
-    const oRow = Math.floor(i / F), oCol = i - oRow * F;
-    pixRow[i] = oRow * s; pixCol[i] = oCol * s;
-    pixBase[i] = pixRow[i] * W * C + pixCol[i] * C;
-  }
+  const { W, C, S, H, s, K } = g;
   const winOff = new Int32Array(K), winRow = new Int32Array(K), winCol = new Int32Array(K);
   for (let j = 0; j < K; j++) {
     const cRow = Math.floor(j / (S * C)), rem = j - cRow * S * C, cCol = Math.floor(rem / C);
@@ -125,7 +119,7 @@ function im2col(g: Geometry): Im2col {
     winOff[j] = cRow * W * C + cCol * C + (rem - cCol * C);
   }
   const padded = (g.E - 1) * s + g.R > H || (g.F - 1) * s + S > W;
-  return { pixBase, pixRow, pixCol, winOff, winRow, winCol, padded };
+  return { winOff, winRow, winCol, padded };
 }
 
 /** True when every IFMAP im2col entry is a distinct, real address (no overlap, no padding). */
@@ -188,14 +182,18 @@ function makePlan(input: ScaleSimLayerInput): Plan {
   const ifRow = (pB: number, pR: number, pC: number, qB: number, qR: number, qC: number) =>
     (b: number, rr0: number, lo: number, hi: number, out: Int32Array) => {
       let p = pB * b + pR * rr0 + pC * lo, q = qB * b + qR * rr0 + qC * lo;
-      const { pixBase, winOff } = tab;
+      const { winOff } = tab, { F, s: st, W, C, H } = g;
       if (!tab.padded) {
-        for (let c = lo, o = 0; c <= hi; c++, o++, p += pC, q += qC) out[o] = pixBase[p] + winOff[q];
+        for (let c = lo, o = 0; c <= hi; c++, o++, p += pC, q += qC) {
+          const oRow = Math.floor(p / F);
+          out[o] = (oRow * W + (p - oRow * F)) * st * C + winOff[q];
+        }
         return;
       }
-      const { pixRow, pixCol, winRow, winCol } = tab;
+      const { winRow, winCol } = tab;
       for (let c = lo, o = 0; c <= hi; c++, o++, p += pC, q += qC) {
-        out[o] = pixRow[p] + winRow[q] >= g.H || pixCol[p] + winCol[q] >= g.W ? -1 : pixBase[p] + winOff[q];
+        const oRow = Math.floor(p / F), y = oRow * st, x = (p - oRow * F) * st;
+        out[o] = y + winRow[q] >= H || x + winCol[q] >= W ? -1 : (y * W + x) * C + winOff[q];
       }
     };
   const filRow = (pB: number, pR: number, pC: number, qB: number, qR: number, qC: number) =>
@@ -523,16 +521,24 @@ class UserReadBuffer {
     this.advance(best);
   }
 
+  /** Demand of an address none of whose sets (sets[0..n), any order) is resident. */
+  prefetchUntilAnyOf(sets: Int32Array, n: number): void {
+    let best = Infinity;
+    for (let i = 0; i < n; i++) best = Math.min(best, this.stepsFor(sets[i]));
+    this.advance(best);
+  }
+
   /** Stall of the row just served (out cycle - cycle - hit latency). */
   endRow(cycle: number): number { return this.missedThisRow ? Math.max(0, this.last - cycle - 1) : 0; }
 }
 
 /**
- * Prefetch sets holding IFMAP address a of an unpadded convolution, ascending, written to out
- * (returns how many): a = (y, x, c) is read by every window offset (r, q) with r = y - s*oy,
- * q = x - s*ox inside the filter, i.e. by pixel oy*F + ox at window element (r*S + q)*C + c, at
- * most ceil(R/s)*ceil(S/s) places. Replaces the address -> sets index (one pass over the whole
- * operand) when only a few rows are served one by one.
+ * Prefetch sets holding IFMAP address a of an unpadded convolution: a = (y, x, c) is read by
+ * every window offset (r, q) with r = y - s*oy, q = x - s*ox inside the filter, i.e. by pixel
+ * oy*F + ox at window element (r*S + q)*C + c, at most ceil(R/s)*ceil(S/s) places. Writes them
+ * to out and returns how many, or -1 as soon as one of them is resident (the demand hits).
+ * Replaces the address -> sets index (one pass over the whole operand) when only a few rows
+ * are served one by one.
  */
 function makeIfmapOccurrences(plan: Plan, order: PrefetchOrder, buf: UserReadBuffer): (a: number, out: Int32Array) => number {
   const { W, C, R, S, s, E, F, M, K } = plan.g;
@@ -552,9 +558,8 @@ function makeIfmapOccurrences(plan: Plan, order: PrefetchOrder, buf: UserReadBuf
         const key = byWindow ? j : i, inner = byWindow ? i : j;
         const b = Math.floor(key / op.width);
         const set = buf.setOf(order.index(b * h + inner, key - b * op.width));
-        let k = n++;
-        while (k > 0 && out[k - 1] > set) { out[k] = out[k - 1]; k--; }
-        out[k] = set;
+        if (buf.holdsRun(set, set)) return -1;
+        out[n++] = set;
       }
     }
     return n;
@@ -736,7 +741,9 @@ function makeUserReader(plan: Plan, op: OperandSpec, words: number, bw: number, 
         for (let c = span.lo; c <= span.hi; c++) {
           // its own place in the order is the first candidate; the others only if that one is out
           const own = buf.setOf(order.index(base + spanRow(op, span, c), c));
-          if (!buf.holdsRun(own, own)) buf.touchAnyOf(sets, 0, occurrences(row[c - span.lo], sets));
+          if (buf.holdsRun(own, own)) continue;
+          const n = occurrences(row[c - span.lo], sets);
+          if (n > 0) buf.prefetchUntilAnyOf(sets, n);
         }
         return buf.endRow(cycle);
       },

@@ -622,6 +622,8 @@ interface RowReader {
    */
   nextEvent(fc: number, fr: number, t0: number, t1: number): number;
   dramReads(): number;
+  /** The whole operand is resident: the buffer never prefetches again, whatever the demand. */
+  readonly frozen: boolean;
 }
 
 /** First demand row in [t0, t1) of an operand in fold (fc, fr), or t1 (no closed form needed). */
@@ -723,6 +725,7 @@ function makeUserReader(plan: Plan, op: OperandSpec, words: number, bw: number, 
       },
       nextEvent: makeQuietRowSearch(plan, op, order, buf),
       dramReads: () => buf.dramReads,
+      frozen: buf.residentAll,
     };
   }
   const row = new Int32Array(op.width);
@@ -749,6 +752,7 @@ function makeUserReader(plan: Plan, op: OperandSpec, words: number, bw: number, 
       },
       nextEvent: makeQuietRowSearch(plan, op, order, buf),
       dramReads: () => buf.dramReads,
+      frozen: buf.residentAll,
     };
   }
   // Padding inside the operand (-1 entries): positions have no closed form, so the sets of every
@@ -768,6 +772,7 @@ function makeUserReader(plan: Plan, op: OperandSpec, words: number, bw: number, 
     },
     nextEvent: (fc, fr, t0, t1) => (buf.residentAll ? t1 : firstDemandRow(plan, op, fc, fr, t0, t1)),
     dramReads: () => buf.dramReads,
+    frozen: buf.residentAll,
   };
 }
 
@@ -880,6 +885,23 @@ class WriteBuffer {
     const pIdle = ofmapPrefix(plan, fc, fr, idleFrom);
     const free = this.free - (pIdle - p0);
     return firstRowReaching(plan, fc, fr, idleFrom, t1, pIdle + Math.max(1, free - this.active + 1));
+  }
+
+  /**
+   * The buffer's state relative to `cycle` (which later rows can only exceed): free words,
+   * open line fill, whether anything was stored, how long the drain in flight still runs, and
+   * the queued lines. Equal signatures at two fold starts mean equal futures for equal folds.
+   */
+  signature(cycle: number): number[] {
+    const sig = [this.free, this.lineFill, this.anyStored ? 1 : 0, Math.max(0, this.drainEnd - cycle)];
+    for (let i = this.qHead; i < this.qCount.length; i++) sig.push(this.qCount[i], this.qValid[i]);
+    return sig;
+  }
+
+  /** Moves the state `cycles` later after skipped folds that drained `writes` more words. */
+  skipAhead(cycle: number, cycles: number, writes: number): void {
+    if (this.drainEnd > cycle) this.drainEnd += cycles;
+    this.dramWrites += writes;
   }
 
   /** Stores of rows that start no drain and stall nothing (see nextEvent). */
@@ -1007,26 +1029,64 @@ function simulateLayer(input: ScaleSimLayerInput, elementwise: boolean): ScaleSi
     lastOut = out;
     stalls += Math.max(is, fs, out - cycle);
   };
-  for (let fc = 0; fc < cf; fc++) {
-    for (let fr = 0; fr < rf; fr++, foldStart += P) {
-      if (elementwise) {
-        for (let t = 0; t < P; t++) serveRow(fc, fr, t);
-        continue;
+  // Fold batching: when neither read buffer can move (CALC, or USER with both operands
+  // resident), a fold's outcome depends only on its OFMAP shape (used columns, and used rows for
+  // OS) and the write buffer's state relative to its first cycle. Once that state at a fold start
+  // equals the state p folds earlier in a run of same-shape folds, the next p folds repeat the
+  // last p (same stalls, same DRAM words, shifted in time), so whole periods are skipped.
+  const batchFolds = !elementwise && (!ir || !fr_ || (ir.frozen && fr_.frozen));
+  const shapeOf = (f: number) => {
+    const fc = Math.floor(f / rf), fr = f - fc * rf;
+    return Math.min(C, Sc - fc * C) * (R + 1) + (df === 'os' ? Math.min(R, Sr - fr * R) : 0);
+  };
+  // Periods up to 8 folds are looked for in the first 24 folds of each run (later ones would
+  // cost a signature per fold for a rare gain).
+  const history: Array<{ fold: number; sig: number[]; stalls: number; writes: number; cycle: number }> = [];
+  let runEnd = 0; // first fold after the current run of same-shape folds
+  let runStart = 0;
+  for (let f = 0; f < folds; f++, foldStart += P) {
+    if (batchFolds && f >= runEnd) {
+      history.length = 0;
+      runStart = f;
+      const shape = shapeOf(f);
+      for (runEnd = f + 1; runEnd < folds && shapeOf(runEnd) === shape; runEnd++);
+    }
+    if (batchFolds && f - runStart < 24) {
+      const cycle = foldStart + stalls;
+      const sig = wbuf.signature(cycle);
+      const earlier = history.find((h) => h.sig.length === sig.length && h.sig.every((v, i) => v === sig[i]));
+      const period = earlier ? f - earlier.fold : 0;
+      // Skip whole periods, always leaving the run's last fold to be served.
+      const periods = earlier ? Math.floor((runEnd - 1 - f) / period) : 0;
+      if (earlier && periods > 0) {
+        const dStalls = stalls - earlier.stalls;
+        wbuf.skipAhead(cycle, periods * (cycle - earlier.cycle), periods * (wbuf.dramWrites - earlier.writes));
+        stalls += periods * dStalls;
+        f += periods * period;
+        foldStart += periods * period * P;
+        history.length = 0;
       }
-      // Rows between events (a prefetch, a drain start, an OFMAP stall) change nothing but
-      // the write buffer's fill, so they are stored in one step and only event rows are served.
-      for (let t = 0; t < P;) {
-        let event = P;
-        if (ir && fr_) event = Math.min(ir.nextEvent(fc, fr, t, P), fr_.nextEvent(fc, fr, t, P));
-        event = wbuf.nextEvent(t, event, foldStart + stalls, plan, fc, fr);
-        wbuf.storeQuietly(ofmapPrefix(plan, fc, fr, event) - ofmapPrefix(plan, fc, fr, t));
-        if (event === P) {
-          lastOut = foldStart + P - 1 + stalls;
-          break;
-        }
-        serveRow(fc, fr, event);
-        t = event + 1;
+      history.push({ fold: f, sig: wbuf.signature(foldStart + stalls), stalls, writes: wbuf.dramWrites, cycle: foldStart + stalls });
+      if (history.length > 8) history.shift();
+    }
+    const fc = Math.floor(f / rf), fr = f - fc * rf;
+    if (elementwise) {
+      for (let t = 0; t < P; t++) serveRow(fc, fr, t);
+      continue;
+    }
+    // Rows between events (a prefetch, a drain start, an OFMAP stall) change nothing but
+    // the write buffer's fill, so they are stored in one step and only event rows are served.
+    for (let t = 0; t < P;) {
+      let event = P;
+      if (ir && fr_) event = Math.min(ir.nextEvent(fc, fr, t, P), fr_.nextEvent(fc, fr, t, P));
+      event = wbuf.nextEvent(t, event, foldStart + stalls, plan, fc, fr);
+      wbuf.storeQuietly(ofmapPrefix(plan, fc, fr, event) - ofmapPrefix(plan, fc, fr, t));
+      if (event === P) {
+        lastOut = foldStart + P - 1 + stalls;
+        break;
       }
+      serveRow(fc, fr, event);
+      t = event + 1;
     }
   }
   let dramIfmapReads: number, dramFilterReads: number;

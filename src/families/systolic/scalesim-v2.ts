@@ -17,6 +17,9 @@
  *     overlapping conv IFMAP enumerates the few places an address occurs when its row is
  *     served. Padded conv IFMAPs (-1 inside the operand) and CALC on overlapping ones walk
  *     the operand element by element;
+ *   - when neither read buffer can move (CALC, or USER with both operands resident), folds
+ *     whose write-buffer state repeats within a run of same-shape folds are skipped a period
+ *     at a time;
  *   - scaleSimV2LayerElementwise serves every row and walks every element: the oracle the
  *     tests hold the fast path to.
  *

@@ -25,9 +25,11 @@ import { benchScratchpadRows } from './scratchpad.js';
 import { benchSweeps } from './sweep.js';
 import { benchCli } from './cli.js';
 import { benchSpatial } from './spatial.js';
+import { benchSystolicEngines } from './systolic-engines.js';
 
 const SECTIONS: BenchSection[] = [
   { title: 'Systolic family, one layer', run: benchSystolicLayers },
+  { title: 'Systolic engines: exact SCALE-Sim emulation and event pipeline on many-fold layers', run: benchSystolicEngines },
   { title: 'Systolic family, whole networks', run: benchNetworks },
   { title: 'Sparsity library', run: benchSparsity },
   { title: 'Scratchpad family (PIUMA preset), SpGEMM A·A of R-MAT matrices', run: benchScratchpadRows },

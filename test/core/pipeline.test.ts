@@ -84,6 +84,43 @@ describe('tile pipeline engines', () => {
     expect(event.cycles).toBe(naive(spec([{ count: 2000, loadBytes: 300, computeCycles: 50, storeBytes: 100 }], 16)) + (1_000_000 - 2000) * 50);
   });
 
+  it('batches steady states whose period is several tiles (bandwidth-bound, deep buffers)', () => {
+    // Found by search: with these shapes the store-to-store time alternates (period > 1), which a
+    // period-1 detector never batches (it simulated all 20,000 tiles of each).
+    const cases: Array<[TileRun, number, number, number]> = [
+      [{ count: 3000, loadBytes: 445, computeCycles: 281, storeBytes: 1897 }, 4, 3, 3],
+      [{ count: 3000, loadBytes: 1492, computeCycles: 280, storeBytes: 1436 }, 2, 3, 3],
+      [{ count: 3000, loadBytes: 143, computeCycles: 296, storeBytes: 2877 }, 4, 2, 2],
+      [{ count: 3000, loadBytes: 553, computeCycles: 137, storeBytes: 167 }, 1, 3, 2],
+      [{ count: 3000, loadBytes: 2907, computeCycles: 43, storeBytes: 1197 }, 6, 3, 3],
+    ];
+    for (const [run, bw, inputBuffers, outputBuffers] of cases) {
+      const s: PipelineSpec = { runs: [run, { ...run, count: 7, computeCycles: run.computeCycles + 13 }, run], dramBytesPerCycle: bw, inputBuffers, outputBuffers };
+      const event = simulatePipeline(s);
+      expect(event.cycles, JSON.stringify(s)).toBe(naive(s));
+      expect(event.simulatedTiles, JSON.stringify(s)).toBeLessThan(150);
+    }
+  });
+
+  it('long random runs: batched exactly, and almost never tile by tile', () => {
+    const rng = new Rng(11);
+    let batched = 0;
+    const trials = 150;
+    for (let trial = 0; trial < trials; trial++) {
+      const runs: TileRun[] = Array.from({ length: 1 + rng.nextInt(3) }, () => ({
+        count: 200 + rng.nextInt(2000),
+        loadBytes: rng.nextInt(4) === 0 ? 0 : 1 + rng.nextInt(3000),
+        computeCycles: 1 + rng.nextInt(300),
+        storeBytes: rng.nextInt(4) === 0 ? 0 : 1 + rng.nextInt(3000),
+      }));
+      const s = spec(runs, 1 + rng.nextInt(20), 1 + rng.nextInt(3));
+      const event = simulatePipeline(s);
+      expect(event.cycles, JSON.stringify(s)).toBe(naive(s));
+      if (event.simulatedTiles < 300) batched++;
+    }
+    expect(batched).toBeGreaterThan(0.95 * trials);
+  });
+
   it('never gets slower with more bandwidth', () => {
     const runs: TileRun[] = [
       { count: 40, loadBytes: 900, computeCycles: 60, storeBytes: 300 },

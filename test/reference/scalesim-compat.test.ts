@@ -9,9 +9,14 @@ import { loadArchFile, loadWorkloadFile } from '../../src/io/files.js';
 import { ROOT } from '../helpers.js';
 
 const dir = join(ROOT, 'test', 'reference', 'scalesim');
-const [header, ...rows] = readFileSync(join(dir, 'results.csv'), 'utf8').trim().split('\n');
-const columns = header.split(',');
-const cases = rows.map((line) => Object.fromEntries(line.split(',').map((cell, i) => [columns[i], cell])));
+// results.csv: the original four layers; user-mode-misses.csv: bandwidth-limited runs that need the
+// reference commit's stall rule; alexnet-results.csv: SCALE-Sim's alexnet conv1, whose stride does
+// not divide the input (its reports print no fold counts: those cells are blank).
+const cases = ['results.csv', 'user-mode-misses.csv', 'alexnet-results.csv'].flatMap((file) => {
+  const [header, ...rows] = readFileSync(join(dir, file), 'utf8').trim().split('\n');
+  const columns = header.split(',');
+  return rows.map((line) => Object.fromEntries(line.split(',').map((cell, i) => [columns[i], cell])));
+});
 
 describe.each(cases)('SCALE-Sim v2 reference $case_id', (row) => {
   const arch = loadArchFile(join(dir, 'configs', `a${row.array_rows}x${row.array_cols}_${row.dataflow}_${row.mem_config}.cfg`));
@@ -23,8 +28,10 @@ describe.each(cases)('SCALE-Sim v2 reference $case_id', (row) => {
     expect(op.cycles).toBe(n('total_cycles'));
     expect(op.stallCycles).toBe(n('stall_cycles'));
     expect(op.computeCycles).toBe(n('compute_cycles_excl_stalls'));
-    expect(op.stats.folds).toBe(n('folds'));
-    expect(op.stats.cyclesPerFold).toBe(n('cycles_per_fold'));
+    if (row.folds !== '') {
+      expect(op.stats.folds).toBe(n('folds'));
+      expect(op.stats.cyclesPerFold).toBe(n('cycles_per_fold'));
+    }
     expect(op.stats.scalesimOverallUtilPct).toBeCloseTo(n('overall_util_pct'), 9);
     expect(op.stats.scalesimMappingEffPct).toBeCloseTo(n('mapping_eff_pct'), 9);
     expect(op.stats.scalesimComputeUtilPct).toBeCloseTo(n('compute_util_pct'), 9);
@@ -36,7 +43,8 @@ describe.each(cases)('SCALE-Sim v2 reference $case_id', (row) => {
     expect(op.memory.dram.perTensor.output.writeBytes).toBe(n('dram_ofmap_writes'));
   });
 
-  it("keeps SCALE-Sim's array timing and on-chip reads in accsim's own convention", () => {
+  // (AlexNet conv1 has 54x54 outputs in accsim's convention against SCALE-Sim's 55x55: not comparable.)
+  if (row.folds !== '') it("keeps SCALE-Sim's array timing and on-chip reads in accsim's own convention", () => {
     const op = simulate(arch, workload).operators[0];
     // accsim counts the last cycle too: folds × cycles per fold (SCALE-Sim reports one less).
     expect(op.computeCycles).toBe(n('folds') * n('cycles_per_fold'));

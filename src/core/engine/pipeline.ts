@@ -11,9 +11,14 @@
 //   port never idles (bandwidth-bound with compute shorter than a store); between those regimes
 //   the event engine adds the bubbles the bound cannot see, so event ≥ analytical always.
 //
-// Runs of identical tiles are batched: once the relative state of the pipeline repeats from one
-// tile to the next, every further tile of the run advances all times by the same period, so the
-// rest of the run is skipped arithmetically (exact for a deterministic max-plus recurrence).
+// Runs of identical tiles are batched: the event rules are a deterministic max-plus recurrence
+// that is invariant under shifting all times and under renumbering identical tiles, so once the
+// pipeline's state relative to a store (the in-flight tiles' times minus that store's end) equals
+// its state p stores earlier, the next p stores repeat the last p shifted by the same number of
+// cycles, and so on until tiles of another run come into view. Bandwidth-bound layers often
+// settle into such a cycle with p > 1 (store periods alternating between two values), so the
+// engine keeps the numeric signatures of the last HISTORY stores, indexed by a hash, and skips
+// whole periods arithmetically as soon as one repeats.
 
 export interface TileRun {
   /** Number of consecutive identical tiles. */
@@ -75,6 +80,21 @@ export function analyticalPipeline(spec: PipelineSpec): PipelineTiming {
 
 /** Ring buffer of per-tile times; only the last few tiles are ever looked at. */
 const WINDOW = 64;
+/** Steady states of period up to HISTORY - 1 stores are recognised. */
+const HISTORY = 64;
+/** Longest signature: dramFree, three times per in-flight tile, and two tile-count offsets. */
+const SIGNATURE_MAX = 3 * WINDOW + 3;
+
+/** Numeric hash of a signature (collisions are resolved by comparing the values). */
+function hashSignature(values: Float64Array, from: number, length: number): number {
+  let h = length | 0;
+  for (let i = from; i < from + length; i++) {
+    const v = values[i];
+    h = Math.imul(h ^ (v >>> 0), 0x9e3779b1);
+    h = Math.imul(h ^ ((v / 4294967296) >>> 0), 0x85ebca6b) ^ (h >>> 15);
+  }
+  return h;
+}
 
 export function simulatePipeline(spec: PipelineSpec): PipelineTiming {
   const { compute, dram, tiles } = totals(spec);
@@ -113,8 +133,20 @@ export function simulatePipeline(spec: PipelineSpec): PipelineTiming {
   let computed = 0; // tiles whose compute end is known
   let dramFree = 0;
   let simulatedTiles = 0;
-  let previousSignature: string | undefined;
-  let previousStoreEnd = 0;
+
+  // Signatures of the latest stores of the current run: slot = store index mod HISTORY.
+  const signatures = new Float64Array(HISTORY * SIGNATURE_MAX);
+  const signatureLength = new Int32Array(HISTORY);
+  const signatureStore = new Float64Array(HISTORY).fill(-1); // store index held by the slot
+  const signatureEnd = new Float64Array(HISTORY); // that store's end time
+  const latestByHash = new Map<number, number>(); // hash -> latest store index with that hash
+  let historyRun = -1;
+  const forgetHistory = (): void => {
+    if (historyRun === -1) return;
+    latestByHash.clear();
+    signatureStore.fill(-1);
+    historyRun = -1;
+  };
 
   const bandwidth = spec.dramBytesPerCycle;
 
@@ -155,33 +187,51 @@ export function simulatePipeline(spec: PipelineSpec): PipelineTiming {
   }
 
   function tryFastForward(lastStoreEnd: number): boolean {
-    const period = lastStoreEnd - previousStoreEnd;
-    previousStoreEnd = lastStoreEnd;
     const s = nextStore - 1;
     // All tiles in flight must belong to the same run for the state to be comparable.
     const run = runIndexOf(s);
     const lookahead = nextLoad + inDepth + outDepth + 1;
     const runEnd = runStart[run] + spec.runs[run].count;
-    if (s - outDepth - 1 < runStart[run] || lookahead >= runEnd) {
-      previousSignature = undefined;
+    const lo = s - outDepth - 1;
+    if (lo < runStart[run] || lookahead >= runEnd) {
+      forgetHistory();
       return false;
     }
-    const parts: number[] = [dramFree - lastStoreEnd];
-    for (let i = s - outDepth - 1; i < nextLoad; i++) {
-      parts.push(loadEnd[at(i)] - lastStoreEnd);
-      if (i < computed) parts.push(computeEnd[at(i)] - lastStoreEnd);
-      if (i <= s) parts.push(storeEnd[at(i)] - lastStoreEnd);
+    if (run !== historyRun) {
+      forgetHistory();
+      historyRun = run;
     }
-    parts.push(nextLoad - s, computed - s);
-    const signature = parts.join(',');
-    const repeated = signature === previousSignature;
-    previousSignature = signature;
-    if (!repeated || period <= 0) return false;
-    // Period-1 steady state: skip whole tiles while keeping the lookahead inside the run.
-    const skip = runEnd - lookahead;
-    if (skip <= 0) return false;
-    const shift = skip * period;
-    const lo = s - outDepth - 1;
+    if (latestByHash.size > 4 * HISTORY) latestByHash.clear(); // bound memory on aperiodic runs
+    // Signature: the state relative to this store, written into this store's slot.
+    const slot = s % HISTORY;
+    const base = slot * SIGNATURE_MAX;
+    let n = 0;
+    signatures[base + n++] = dramFree - lastStoreEnd;
+    for (let i = lo; i < nextLoad; i++) {
+      signatures[base + n++] = loadEnd[at(i)] - lastStoreEnd;
+      if (i < computed) signatures[base + n++] = computeEnd[at(i)] - lastStoreEnd;
+      if (i <= s) signatures[base + n++] = storeEnd[at(i)] - lastStoreEnd;
+    }
+    signatures[base + n++] = nextLoad - s;
+    signatures[base + n++] = computed - s;
+    signatureLength[slot] = n;
+    signatureStore[slot] = s;
+    signatureEnd[slot] = lastStoreEnd;
+    const hash = hashSignature(signatures, base, n);
+    const earlier = latestByHash.get(hash);
+    latestByHash.set(hash, s);
+    if (earlier === undefined || s - earlier >= HISTORY) return false;
+    const earlierSlot = earlier % HISTORY;
+    if (signatureStore[earlierSlot] !== earlier || signatureLength[earlierSlot] !== n) return false;
+    const earlierBase = earlierSlot * SIGNATURE_MAX;
+    for (let k = 0; k < n; k++) if (signatures[earlierBase + k] !== signatures[base + k]) return false;
+    const periodTiles = s - earlier;
+    const periodCycles = lastStoreEnd - signatureEnd[earlierSlot];
+    // Skip whole periods while keeping the lookahead inside the run.
+    const periods = Math.floor((runEnd - lookahead) / periodTiles);
+    if (periods <= 0 || periodCycles <= 0) return false;
+    const skip = periods * periodTiles;
+    const shift = periods * periodCycles;
     // Copy the in-flight window forward by `skip` tiles, shifting its times.
     const saved: Array<[number, number, number]> = [];
     for (let i = lo; i < nextLoad; i++) saved.push([loadEnd[at(i)], computeEnd[at(i)], storeEnd[at(i)]]);
@@ -195,8 +245,7 @@ export function simulatePipeline(spec: PipelineSpec): PipelineTiming {
     nextStore += skip;
     computed += skip;
     dramFree += shift;
-    previousStoreEnd = lastStoreEnd + shift;
-    previousSignature = undefined;
+    forgetHistory();
     return true;
   }
 

@@ -15,6 +15,7 @@ import { cyclesPerFold, mapOperator, type SystolicConfig, type SystolicMapping }
 import { planSkipping, type SkipPlan } from './skipping.js';
 import { scaleSimV2Layer, type ScaleSimLayerReport } from './scalesim-v2.js';
 import { estimateSystolicWork } from './budget.js';
+import { scaleSimLayerFor } from './scalesim-layer.js';
 
 function configure(arch: ArchSpec): SystolicConfig {
   const v = arch.values;
@@ -79,6 +80,7 @@ interface Counts {
   sramBytes: { ifmapRead: number; ifmapFill: number; filterRead: number; filterFill: number; ofmapWrite: number; ofmapRead: number; ofmapDrain: number };
   dramBytes: { inputRead: number; weightRead: number; outputWrite: number; partialRead: number; partialWrite: number };
   scalesim?: ScaleSimLayerReport;
+  notes?: string[];
 }
 
 /** accsim's own convention: event (or analytical) pipeline over the mapper's tile program. */
@@ -113,32 +115,9 @@ function countNative(config: SystolicConfig, op: GemmOperator, mapping: Systolic
 
 /** SCALE-Sim v2's convention: its cycle, stall and access counts (1-byte words). */
 function countScaleSim(config: SystolicConfig, op: GemmOperator): Counts {
-  const conv = op.conv;
-  const report = scaleSimV2Layer({
-    m: op.m,
-    n: op.n,
-    k: op.k,
-    conv: conv
-      ? {
-          ifmapHeight: conv.inHeight + 2 * conv.padding,
-          ifmapWidth: conv.inWidth + 2 * conv.padding,
-          filterHeight: conv.kernelHeight,
-          filterWidth: conv.kernelWidth,
-          channels: conv.inChannels / (op.batch > 1 ? op.batch : 1),
-          numFilters: op.n,
-          stride: conv.stride,
-        }
-      : undefined,
-    arrayRows: config.rows,
-    arrayCols: config.cols,
-    dataflow: config.dataflow,
-    ifmapSramKiB: config.ifmapBytes / 1024,
-    filterSramKiB: config.filterBytes / 1024,
-    ofmapSramKiB: config.ofmapBytes / 1024,
-    interfaceBandwidth: config.dramBandwidthMode === 'calc' ? 'CALC' : 'USER',
-    bandwidthWordsPerCycle: config.dramBytesPerSecond / config.clockHz,
-  });
-  const b = op.batch;
+  const layer = scaleSimLayerFor(config, op);
+  const report = scaleSimV2Layer(layer.input);
+  const b = layer.repeats;
   return {
     cycles: report.totalCycles * b,
     computeCycles: report.computeCyclesExclStalls * b,
@@ -155,6 +134,7 @@ function countScaleSim(config: SystolicConfig, op: GemmOperator): Counts {
     },
     dramBytes: { inputRead: report.dramIfmapReads * b, weightRead: report.dramFilterReads * b, outputWrite: report.dramOfmapWrites * b, partialRead: 0, partialWrite: 0 },
     scalesim: report,
+    notes: layer.notes,
   };
 }
 
@@ -304,7 +284,7 @@ function simulateOperator(config: SystolicConfig, operator: Operator, context: F
     notes: [
       ...mapping.notes,
       ...(skip?.notes ?? []),
-      ...(options.convention === 'scalesim' ? [SCALESIM_NOTE] : [ENERGY_NOTE]),
+      ...(options.convention === 'scalesim' ? [SCALESIM_NOTE, ...(counts.notes ?? [])] : [ENERGY_NOTE]),
       ...(weight.pattern.kind !== 'dense' || input.pattern.kind !== 'dense' ? sparsityNotes(config, options, weight.mode, skip !== undefined) : []),
     ],
   };

@@ -6,14 +6,22 @@
  * This module reproduces its numbers exactly without doing so:
  *   - compute-side metrics (folds, cycles per fold, mapping efficiency, compute
  *     utilisation, SRAM access counts) are closed forms of the demand-matrix shapes;
- *   - the OFMAP write buffer only ever looks at *how many* valid addresses a demand
- *     row holds, so it is simulated per row (O(1) amortised) from closed-form counts;
- *   - read buffers (both the CALC "bandwidth estimate" buffer and the USER prefetching
- *     buffer) are simulated per fold (CALC) or per demand row and per prefetch set
- *     (USER) using closed-form positions in SCALE-Sim's prefetch order, whenever the
- *     operand's address matrix is injective (GEMM, filters, non-overlapping unpadded
- *     convolutions). Overlapping or padded convolution IFMAPs fall back to a per-element
- *     walk over typed arrays (still far cheaper than SCALE-Sim itself).
+ *   - only event rows are served one by one: rows that prefetch, start an OFMAP drain or
+ *     stall on a full OFMAP buffer. Between two events nothing but the write buffer's fill
+ *     changes, so those rows are stored in one step. Event rows are found by bisection over
+ *     closed forms: positions in SCALE-Sim's prefetch order (demand rows advance along its
+ *     anti-diagonals) and the trapezoid of OFMAP writes per row;
+ *   - read buffers work per prefetch set, not per element: CALC's "bandwidth estimate"
+ *     buffer per fold when the operand's address matrix is injective (GEMM, filters,
+ *     non-overlapping unpadded convolutions), USER's prefetching buffer per event row; an
+ *     overlapping conv IFMAP enumerates the few places an address occurs when its row is
+ *     served. Padded conv IFMAPs (-1 inside the operand) and CALC on overlapping ones walk
+ *     the operand element by element;
+ *   - when neither read buffer can move (CALC, or USER with both operands resident), folds
+ *     whose write-buffer state repeats within a run of same-shape folds are skipped a period
+ *     at a time;
+ *   - scaleSimV2LayerElementwise serves every row and walks every element: the oracle the
+ *     tests hold the fast path to.
  *
  * Quirks deliberately reproduced (this module *is* the compatibility switch):
  *   - OS counts R + C extra OFMAP SRAM writes per fold;
@@ -38,14 +46,6 @@ export interface ScaleSimLayerInput {
   interfaceBandwidth: 'CALC' | 'USER';
   /** Words per cycle per operand, used when interfaceBandwidth is USER. */
   bandwidthWordsPerCycle: number;
-  /**
-   * v2.0.2 (default, false) charges an OFMAP row `serviced - cycle - 1` stall cycles, so a
-   * row whose IFMAP and filter reads were both served "early" after a miss adds -1 and the
-   * reported stall count can go negative (upstream issue #100). Set true to emulate the
-   * upstream fix (commit d78b477, Sep 2024) that drops the -1. Both agree on the reference
-   * cases.
-   */
-  ofmapStallFix?: boolean;
 }
 
 export interface ScaleSimLayerReport {
@@ -62,8 +62,9 @@ export function scaleSimV2Layer(input: ScaleSimLayerInput): ScaleSimLayerReport 
 }
 
 /**
- * Same report computed by walking every demanded address (no closed forms for the read
- * buffers). Slow on big layers; exported so tests can cross-check the fast path.
+ * Same report computed by serving every demand row and walking every demanded address (no
+ * closed forms, no skipped rows). Slow on big layers; exported so tests can cross-check the
+ * fast path.
  */
 export function scaleSimV2LayerElementwise(input: ScaleSimLayerInput): ScaleSimLayerReport {
   return simulateLayer(input, true);
@@ -103,23 +104,17 @@ function geometry(input: ScaleSimLayerInput): Geometry {
 }
 
 /**
- * im2col tables: IFMAP element (ofmap pixel i, window element j) lives at
- * pixBase[i] + winOff[j], unless the window runs past the ifmap edge (address -1).
+ * im2col: IFMAP element (ofmap pixel i, window element j) lives at pixel i's corner
+ * (row (i div F)*s, column (i mod F)*s) plus winOff[j], unless the window runs past the ifmap
+ * edge (address -1). Pixel corners are computed when needed (only served rows ask for them).
  */
 interface Im2col {
-  pixBase: Int32Array; pixRow: Int32Array; pixCol: Int32Array;
   winOff: Int32Array; winRow: Int32Array; winCol: Int32Array;
   padded: boolean;
 }
 
 function im2col(g: Geometry): Im2col {
-  const { W, C, S, H, F, s, M, K } = g;
-  const pixBase = new Int32Array(M), pixRow = new Int32Array(M), pixCol = new Int32Array(M);
-  for (let i = 0; i < M; i++) {
-    const oRow = Math.floor(i / F), oCol = i - oRow * F;
-    pixRow[i] = oRow * s; pixCol[i] = oCol * s;
-    pixBase[i] = pixRow[i] * W * C + pixCol[i] * C;
-  }
+  const { W, C, S, H, s, K } = g;
   const winOff = new Int32Array(K), winRow = new Int32Array(K), winCol = new Int32Array(K);
   for (let j = 0; j < K; j++) {
     const cRow = Math.floor(j / (S * C)), rem = j - cRow * S * C, cCol = Math.floor(rem / C);
@@ -127,7 +122,7 @@ function im2col(g: Geometry): Im2col {
     winOff[j] = cRow * W * C + cCol * C + (rem - cCol * C);
   }
   const padded = (g.E - 1) * s + g.R > H || (g.F - 1) * s + S > W;
-  return { pixBase, pixRow, pixCol, winOff, winRow, winCol, padded };
+  return { winOff, winRow, winCol, padded };
 }
 
 /** True when every IFMAP im2col entry is a distinct, real address (no overlap, no padding). */
@@ -164,6 +159,8 @@ interface OperandSpec {
   fillRow: (b: number, rr0: number, lo: number, hi: number, out: Int32Array) => void;
   addrSpace: number;
   injective: boolean;
+  /** Valid elements are exactly the prefetch order's (no -1 inside the operand matrix). */
+  ordered: boolean;
 }
 
 interface Plan {
@@ -188,14 +185,18 @@ function makePlan(input: ScaleSimLayerInput): Plan {
   const ifRow = (pB: number, pR: number, pC: number, qB: number, qR: number, qC: number) =>
     (b: number, rr0: number, lo: number, hi: number, out: Int32Array) => {
       let p = pB * b + pR * rr0 + pC * lo, q = qB * b + qR * rr0 + qC * lo;
-      const { pixBase, winOff } = tab;
+      const { winOff } = tab, { F, s: st, W, C, H } = g;
       if (!tab.padded) {
-        for (let c = lo, o = 0; c <= hi; c++, o++, p += pC, q += qC) out[o] = pixBase[p] + winOff[q];
+        for (let c = lo, o = 0; c <= hi; c++, o++, p += pC, q += qC) {
+          const oRow = Math.floor(p / F);
+          out[o] = (oRow * W + (p - oRow * F)) * st * C + winOff[q];
+        }
         return;
       }
-      const { pixRow, pixCol, winRow, winCol } = tab;
+      const { winRow, winCol } = tab;
       for (let c = lo, o = 0; c <= hi; c++, o++, p += pC, q += qC) {
-        out[o] = pixRow[p] + winRow[q] >= g.H || pixCol[p] + winCol[q] >= g.W ? -1 : pixBase[p] + winOff[q];
+        const oRow = Math.floor(p / F), y = oRow * st, x = (p - oRow * F) * st;
+        out[o] = y + winRow[q] >= H || x + winCol[q] >= W ? -1 : (y * W + x) * C + winOff[q];
       }
     };
   const filRow = (pB: number, pR: number, pC: number, qB: number, qR: number, qC: number) =>
@@ -209,25 +210,25 @@ function makePlan(input: ScaleSimLayerInput): Plan {
     const rf = Math.ceil(Sr / R), cf = Math.ceil(Sc / C);
     // ifmap[t][b*R + c] with t = rr0 - c; filter[rr0][b*C + c]
     ifmap = { B: rf, h: M, width: R, uLast: K - (rf - 1) * R, rollout: true, kind: 'skew', delay: R, sel: 'fr',
-      fillRow: ifRow(0, 1, -1, R, 0, 1), addrSpace: ifSpace, injective: ifInj };
+      fillRow: ifRow(0, 1, -1, R, 0, 1), addrSpace: ifSpace, injective: ifInj, ordered: !tab.padded };
     filter = { B: cf, h: K, width: C, uLast: N - (cf - 1) * C, rollout: false, kind: 'preload', delay: 0, sel: 'fc',
-      fillRow: filRow(0, 1, 0, C, 0, 1), addrSpace: fSpace, injective: true };
+      fillRow: filRow(0, 1, 0, C, 0, 1), addrSpace: fSpace, injective: true, ordered: true };
   } else if (df === 'os') {
     Sr = M; Sc = N; T = K;
     const rf = Math.ceil(Sr / R), cf = Math.ceil(Sc / C);
     // ifmap[b*R + c][t] with t = rr0 - c; filter[t][b*C + c]
     ifmap = { B: rf, h: K, width: R, uLast: M - (rf - 1) * R, rollout: true, kind: 'skew', delay: 0, sel: 'fr',
-      fillRow: ifRow(R, 0, 1, 0, 1, -1), addrSpace: ifSpace, injective: ifInj };
+      fillRow: ifRow(R, 0, 1, 0, 1, -1), addrSpace: ifSpace, injective: ifInj, ordered: !tab.padded };
     filter = { B: cf, h: K, width: C, uLast: N - (cf - 1) * C, rollout: true, kind: 'skew', delay: 0, sel: 'fc',
-      fillRow: filRow(0, 1, -1, C, 0, 1), addrSpace: fSpace, injective: true };
+      fillRow: filRow(0, 1, -1, C, 0, 1), addrSpace: fSpace, injective: true, ordered: true };
   } else if (df === 'is') {
     Sr = K; Sc = M; T = N;
     const rf = Math.ceil(Sr / R), cf = Math.ceil(Sc / C);
     // ifmap[b*C + c][rr0]; filter[b*R + c][t] with t = rr0 - c
     ifmap = { B: cf, h: K, width: C, uLast: M - (cf - 1) * C, rollout: false, kind: 'preload', delay: 0, sel: 'fc',
-      fillRow: ifRow(C, 0, 1, 0, 1, 0), addrSpace: ifSpace, injective: ifInj };
+      fillRow: ifRow(C, 0, 1, 0, 1, 0), addrSpace: ifSpace, injective: ifInj, ordered: !tab.padded };
     filter = { B: rf, h: N, width: R, uLast: K - (rf - 1) * R, rollout: true, kind: 'skew', delay: R, sel: 'fr',
-      fillRow: filRow(R, 0, 1, 0, 1, -1), addrSpace: fSpace, injective: true };
+      fillRow: filRow(R, 0, 1, 0, 1, -1), addrSpace: fSpace, injective: true, ordered: true };
   } else {
     throw new Error(`scaleSimV2Layer: unknown dataflow ${String(df)}`);
   }
@@ -265,34 +266,33 @@ function spanRow(op: OperandSpec, span: RowSpan, c: number): number {
 }
 
 // ---------------------------------------------------------------------------------------
-// Positions in the prefetch order (for injective operands)
+// Positions in the prefetch order (for operands without -1 inside the operand matrix)
 // ---------------------------------------------------------------------------------------
+
+/** Elements (r, c) with r0 <= r < r1, c0 <= c < c1 and r + c < d (a clipped triangle). */
+function cellsBeforeDiagonal(d: number, r0: number, r1: number, c0: number, c1: number): number {
+  // sum over r of clamp(d - c0 - r, 0, width) = G(d - c0 - r0) - G(d - c0 - r1),
+  // where G(x) = sum_{k=1..x} min(k, width)
+  const width = c1 - c0;
+  const G = (x: number) => (x <= 0 ? 0 : x <= width ? (x * (x + 1)) / 2 : (width * (width + 1)) / 2 + (x - width) * width);
+  return G(d - c0 - r0) - G(d - c0 - r1);
+}
 
 /**
  * Index of a valid stacked element among the valid elements of the prefetch order. Only
- * the last block is padded (columns >= uLast), so row-major positions are a closed form;
- * for the anti-diagonal rollout we keep a prefix count of valid elements per diagonal
- * (O(rows + width) memory) and count the padded elements preceding (r, c) on its own
- * diagonal, which are the rows r' > r of the last block with d - r' >= uLast.
+ * the last block is padded (columns >= uLast), so positions are closed forms: row-major
+ * directly; for the anti-diagonal rollout, the valid elements on earlier diagonals (all
+ * elements there minus the last block's padded corner, both clipped triangles) plus the
+ * valid elements preceding (r, c) on its own diagonal (rows from high to low: the rows above
+ * r, less the padded ones, which are the rows r' > r of the last block with d - r' >= uLast).
  */
 class PrefetchOrder {
   private readonly rows: number;
   private readonly rL: number;
-  private readonly diagStart: Float64Array | null = null;
 
   constructor(private readonly op: OperandSpec) {
     this.rows = op.B * op.h;
     this.rL = (op.B - 1) * op.h;
-    if (op.rollout) {
-      const w = op.width, uL = op.uLast, nd = this.rows + w - 1;
-      const ds = new Float64Array(nd + 1);
-      for (let d = 0; d < nd; d++) {
-        const all = Math.min(d, this.rows - 1) - Math.max(0, d - w + 1) + 1;
-        const inv = uL < w ? Math.max(0, Math.min(this.rows - 1, d - uL) - Math.max(this.rL, d - w + 1) + 1) : 0;
-        ds[d + 1] = ds[d] + all - inv;
-      }
-      this.diagStart = ds;
-    }
   }
 
   get validCount(): number {
@@ -300,11 +300,28 @@ class PrefetchOrder {
     return this.rows * op.width - op.h * (op.width - op.uLast);
   }
 
+  /** Valid elements on the anti-diagonals before d. */
+  private diagStart(d: number): number {
+    const op = this.op;
+    const all = cellsBeforeDiagonal(d, 0, this.rows, 0, op.width);
+    return op.uLast < op.width ? all - cellsBeforeDiagonal(d, this.rL, this.rows, op.uLast, op.width) : all;
+  }
+
+  /** Anti-diagonal holding valid index `validIdx` (rollout order; 0 <= validIdx < validCount). */
+  diagonalAt(validIdx: number): number {
+    let lo = 0, hi = this.rows + this.op.width - 2; // largest d with diagStart(d) <= validIdx
+    while (lo < hi) {
+      const mid = lo + Math.ceil((hi - lo) / 2);
+      if (this.diagStart(mid) <= validIdx) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
   index(r: number, c: number): number {
     const op = this.op, uL = op.uLast, w = op.width;
-    if (this.diagStart === null) return r * w - Math.max(0, r - this.rL) * (w - uL) + c;
+    if (!op.rollout) return r * w - Math.max(0, r - this.rL) * (w - uL) + c;
     const d = r + c, top = Math.min(d, this.rows - 1);
-    let idx = this.diagStart[d] + (top - r);
+    let idx = this.diagStart(d) + (top - r);
     if (uL < w) {
       const from = Math.max(r + 1, this.rL), to = Math.min(d - uL, top);
       if (to >= from) idx -= to - from + 1;
@@ -406,9 +423,11 @@ function calcReadsElementwise(plan: Plan, op: OperandSpec, cap: number): number 
 // is in none of the window's sets triggers new_prefetch() repeatedly until it is: each call
 // advances the window by Pn sets (forward only, wrapping around), costs
 // ceil(prefetch_words/bw)*bw DRAM words, and completes nl+1 cycles after the previous one
-// regardless of demand. After a row's last prefetch the row is served at that completion
-// cycle (SCALE-Sim's offset arithmetic collapses to exactly that), so the row's stall is
-// lastPrefetchCycle - cycle - 1, possibly negative.
+// regardless of demand. A row that missed is served at max(cycle + hit latency, completion of
+// its last prefetch): the reference commit only adds a prefetch's lateness to the row's
+// offset when it is positive (d78b477 and 22f88b17 fixed the earlier rule that added it
+// unconditionally, which let a stall go negative), so the row's stall is
+// max(0, lastPrefetchCycle - cycle - 1).
 // ---------------------------------------------------------------------------------------
 
 class UserReadBuffer {
@@ -422,6 +441,8 @@ class UserReadBuffer {
   private last = -1; // completion cycle of the latest prefetch (the initial fill ends at -1)
   dramReads: number;
   private missedThisRow = false;
+  /** Number of window advances so far (lets callers cache what depends on the window). */
+  moves = 0;
 
   constructor(words: number, bw: number, validCount: number, prefetchMatrixElems: number) {
     const active = Math.ceil(words * 0.5);
@@ -437,8 +458,23 @@ class UserReadBuffer {
   }
 
   setOf(validIdx: number): number { return Math.floor(validIdx / this.eps); }
+  get elementsPerSet(): number { return this.eps; }
 
   beginRow(): void { this.missedThisRow = false; }
+
+  /** True when every set of the run [s1, s2] is in the active window (touching it prefetches nothing). */
+  holdsRun(s1: number, s2: number): boolean {
+    if (this.A >= this.L) return true;
+    let d = s1 - this.start;
+    if (d < 0) d += this.L;
+    return d + (s2 - s1) < this.A;
+  }
+
+  /** First window set and one past the last (unwrapped: the end may exceed L). */
+  get windowStart(): number { return this.start; }
+  get windowEnd(): number { return this.start + this.A; }
+  get residentAll(): boolean { return this.A >= this.L; }
+  get setCount(): number { return this.L; }
 
   /** Prefetches needed before set s is in the window (0 if it already is). */
   private stepsFor(s: number): number {
@@ -452,6 +488,7 @@ class UserReadBuffer {
   }
 
   private advance(k: number): void {
+    this.moves++;
     this.start = (this.start + k * this.Pn) % this.L;
     this.last += k * (this.linesPerPrefetch + 1);
     this.dramReads += k * this.dramPerPrefetch;
@@ -487,8 +524,49 @@ class UserReadBuffer {
     this.advance(best);
   }
 
+  /** Demand of an address none of whose sets (sets[0..n), any order) is resident. */
+  prefetchUntilAnyOf(sets: Int32Array, n: number): void {
+    let best = Infinity;
+    for (let i = 0; i < n; i++) best = Math.min(best, this.stepsFor(sets[i]));
+    this.advance(best);
+  }
+
   /** Stall of the row just served (out cycle - cycle - hit latency). */
-  endRow(cycle: number): number { return this.missedThisRow ? this.last - cycle - 1 : 0; }
+  endRow(cycle: number): number { return this.missedThisRow ? Math.max(0, this.last - cycle - 1) : 0; }
+}
+
+/**
+ * Prefetch sets holding IFMAP address a of an unpadded convolution: a = (y, x, c) is read by
+ * every window offset (r, q) with r = y - s*oy, q = x - s*ox inside the filter, i.e. by pixel
+ * oy*F + ox at window element (r*S + q)*C + c, at most ceil(R/s)*ceil(S/s) places. Writes them
+ * to out and returns how many, or -1 as soon as one of them is resident (the demand hits).
+ * Replaces the address -> sets index (one pass over the whole operand) when only a few rows
+ * are served one by one.
+ */
+function makeIfmapOccurrences(plan: Plan, order: PrefetchOrder, buf: UserReadBuffer): (a: number, out: Int32Array) => number {
+  const { W, C, R, S, s, E, F, M, K } = plan.g;
+  const op = plan.ifmap;
+  const byWindow = plan.df === 'ws'; // WS blocks the IFMAP by window columns, OS/IS by pixels
+  const h = byWindow ? M : K;
+  return (a, out) => {
+    const y = Math.floor(a / (W * C)), rem = a - y * W * C, x = Math.floor(rem / C), c = rem - x * C;
+    let n = 0;
+    for (let r = y % s; r < R && r <= y; r += s) {
+      const oy = (y - r) / s;
+      if (oy >= E) continue;
+      for (let q = x % s; q < S && q <= x; q += s) {
+        const ox = (x - q) / s;
+        if (ox >= F) continue;
+        const i = oy * F + ox, j = (r * S + q) * C + c;
+        const key = byWindow ? j : i, inner = byWindow ? i : j;
+        const b = Math.floor(key / op.width);
+        const set = buf.setOf(order.index(b * h + inner, key - b * op.width));
+        if (buf.holdsRun(set, set)) return -1;
+        out[n++] = set;
+      }
+    }
+    return n;
+  };
 }
 
 /** Address -> prefetch-set lists for a non-injective operand (CSR over the address space). */
@@ -539,7 +617,98 @@ function buildSetIndex(op: OperandSpec, eps: number): SetIndex {
 }
 
 /** Per-row driver of one USER-mode read operand. */
-interface RowReader { serviceRow(fc: number, fr: number, t: number, cycle: number): number; dramReads(): number }
+interface RowReader {
+  serviceRow(fc: number, fr: number, t: number, cycle: number): number;
+  /**
+   * First row in [t0, t1) of fold (fc, fr) that may prefetch, or t1: every row before it is
+   * served at its hit latency without touching the buffer's state.
+   */
+  nextEvent(fc: number, fr: number, t0: number, t1: number): number;
+  dramReads(): number;
+  /** The whole operand is resident: the buffer never prefetches again, whatever the demand. */
+  readonly frozen: boolean;
+}
+
+/** First demand row in [t0, t1) of an operand in fold (fc, fr), or t1 (no closed form needed). */
+function firstDemandRow(plan: Plan, op: OperandSpec, fc: number, fr: number, t0: number, t1: number): number {
+  if (op.kind === 'preload') {
+    // rows t < R stream block rows fr*R + R-1-t, present while below the operand height
+    const rows = Math.min(plan.R, op.h - fr * plan.R);
+    const first = Math.max(t0, plan.R - rows);
+    return first < Math.min(plan.R, t1) ? first : t1;
+  }
+  const b = op.sel === 'fr' ? fr : fc;
+  const u = b === op.B - 1 ? op.uLast : op.width;
+  const first = Math.max(t0, op.delay);
+  return first <= Math.min(t1 - 1, op.delay + op.h + u - 2) ? first : t1;
+}
+
+/**
+ * nextEvent for an operand whose valid elements are the prefetch order's (PrefetchOrder): rows
+ * whose own elements all lie in resident sets touch nothing, so they are quiet whether or not the
+ * operand's addresses repeat (a repeated address only adds ways to hit). Results are cached while
+ * the window stays put and the query starts inside the last answer's quiet run.
+ */
+function makeQuietRowSearch(plan: Plan, op: OperandSpec, order: PrefetchOrder, buf: UserReadBuffer): RowReader['nextEvent'] {
+  const span: RowSpan = { b: 0, rr0: 0, lo: 0, hi: 0 };
+  const firstSet = (): number => buf.setOf(order.index(span.b * op.h + spanRow(op, span, span.lo), span.lo));
+  const lastSet = (): number => buf.setOf(order.index(span.b * op.h + spanRow(op, span, span.hi), span.hi));
+  // Fold and window being searched (the predicates below read them).
+  let fcNow = 0, frNow = 0, bNow = 0, start = 0, end = 0, wrappedEnd = 0;
+  let cachedFold = -1, cachedFrom = 0, cached = 0, cachedMoves = -1;
+  // Demand row t lies on anti-diagonal b*h + t - delay, so the first row whose first (last) set
+  // reaches set S is the row on the diagonal holding S's first element, or the next one.
+  const firstReaching = (lo: number, hi: number, set: number, reached: (t: number) => boolean): number => {
+    if (lo >= hi) return hi;
+    const pos = set * buf.elementsPerSet;
+    if (pos <= 0) return lo;
+    if (pos >= order.validCount) return hi;
+    const t = order.diagonalAt(pos) - bNow * op.h + op.delay;
+    if (t < lo) return lo;
+    if (t >= hi) return hi;
+    return reached(t) ? t : t + 1;
+  };
+  const s1Ahead = (t: number) => (rowSpan(op, plan.R, fcNow, frNow, t, span), firstSet() >= start);
+  const s2PastWrapped = (t: number) => (rowSpan(op, plan.R, fcNow, frNow, t, span), lastSet() >= wrappedEnd);
+  const s2PastEnd = (t: number) => (rowSpan(op, plan.R, fcNow, frNow, t, span), lastSet() >= end);
+  const search = (fc: number, fr: number, t0: number, t1: number): number => {
+    const first = firstDemandRow(plan, op, fc, fr, t0, t1);
+    if (first >= t1 || buf.residentAll) return t1;
+    fcNow = fc; frNow = fr;
+    if (op.kind === 'preload') {
+      // The R preload rows walk one block's rows backwards; they are quiet when the fold's
+      // whole preload range is resident, else served one by one.
+      rowSpan(op, plan.R, fc, fr, first, span);
+      const hi = lastSet();
+      rowSpan(op, plan.R, fc, fr, Math.min(plan.R, t1) - 1, span);
+      return buf.holdsRun(firstSet(), hi) ? t1 : first;
+    }
+    // Skew demand rows advance monotonically along the order, so with the window [start, end)
+    // the rows whose first set lies before `start` can only be resident in the wrapped part
+    // [0, end - L), and the rows after them while their last set is below `end`: quiet rows
+    // form at most two runs.
+    const b = op.sel === 'fr' ? fr : fc;
+    const last = Math.min(t1, op.delay + op.h + (b === op.B - 1 ? op.uLast : op.width) - 1);
+    start = buf.windowStart; end = buf.windowEnd; wrappedEnd = end - buf.setCount; bNow = b;
+    const tAhead = firstReaching(first, last, start, s1Ahead);
+    let t = first;
+    if (t < tAhead) {
+      if (wrappedEnd <= 0) return t;
+      const miss = firstReaching(t, tAhead, wrappedEnd, s2PastWrapped);
+      if (miss < tAhead) return miss;
+      t = tAhead;
+    }
+    const miss = firstReaching(t, last, end, s2PastEnd);
+    return miss < last ? miss : t1;
+  };
+  return (fc, fr, t0, t1) => {
+    const fold = fc * plan.rf + fr;
+    if (fold === cachedFold && buf.moves === cachedMoves && t0 >= cachedFrom && t0 <= cached && t1 === plan.P) return cached;
+    const e = search(fc, fr, t0, t1);
+    if (t1 === plan.P) { cachedFold = fold; cachedFrom = t0; cached = e; cachedMoves = buf.moves; }
+    return e;
+  };
+}
 
 function makeUserReader(plan: Plan, op: OperandSpec, words: number, bw: number, elementwise: boolean): RowReader {
   const elems = op.B * op.h * op.width;
@@ -551,21 +720,48 @@ function makeUserReader(plan: Plan, op: OperandSpec, words: number, bw: number, 
       serviceRow(fc, fr, t, cycle) {
         if (!rowSpan(op, plan.R, fc, fr, t, span)) return 0;
         buf.beginRow();
-        // The row is a contiguous, increasing run of the prefetch order, so its sets are
-        // the run [set(first), set(last)], touched in that order.
+        // The row is a contiguous, increasing run of the prefetch order, so its sets are the
+        // run [set(first), set(last)], touched in that order.
         const base = span.b * op.h;
-        const s1 = buf.setOf(order.index(base + spanRow(op, span, span.lo), span.lo));
-        const s2 = buf.setOf(order.index(base + spanRow(op, span, span.hi), span.hi));
-        buf.touchSetRun(s1, s2);
+        buf.touchSetRun(buf.setOf(order.index(base + spanRow(op, span, span.lo), span.lo)), buf.setOf(order.index(base + spanRow(op, span, span.hi), span.hi)));
         return buf.endRow(cycle);
       },
+      nextEvent: makeQuietRowSearch(plan, op, order, buf),
       dramReads: () => buf.dramReads,
+      frozen: buf.residentAll,
     };
   }
-  const eps = Math.ceil(words / 100);
-  const idx = buildSetIndex(op, eps);
-  const buf = new UserReadBuffer(words, bw, idx.valid, elems);
   const row = new Int32Array(op.width);
+  if (op.ordered && !elementwise) {
+    // Overlapping conv windows: the sets of an address are enumerated when its row is served.
+    const order = new PrefetchOrder(op);
+    const buf = new UserReadBuffer(words, bw, order.validCount, elems);
+    const occurrences = makeIfmapOccurrences(plan, order, buf);
+    const sets = new Int32Array(Math.ceil(plan.g.R / plan.g.s) * Math.ceil(plan.g.S / plan.g.s));
+    return {
+      serviceRow(fc, fr, t, cycle) {
+        if (!rowSpan(op, plan.R, fc, fr, t, span)) return 0;
+        buf.beginRow();
+        op.fillRow(span.b, span.rr0, span.lo, span.hi, row);
+        const base = span.b * op.h;
+        for (let c = span.lo; c <= span.hi; c++) {
+          // its own place in the order is the first candidate; the others only if that one is out
+          const own = buf.setOf(order.index(base + spanRow(op, span, c), c));
+          if (buf.holdsRun(own, own)) continue;
+          const n = occurrences(row[c - span.lo], sets);
+          if (n > 0) buf.prefetchUntilAnyOf(sets, n);
+        }
+        return buf.endRow(cycle);
+      },
+      nextEvent: makeQuietRowSearch(plan, op, order, buf),
+      dramReads: () => buf.dramReads,
+      frozen: buf.residentAll,
+    };
+  }
+  // Padding inside the operand (-1 entries): positions have no closed form, so the sets of every
+  // address are indexed up front and every demand row is served one by one.
+  const idx = buildSetIndex(op, Math.ceil(words / 100));
+  const buf = new UserReadBuffer(words, bw, idx.valid, elems);
   return {
     serviceRow(fc, fr, t, cycle) {
       if (!rowSpan(op, plan.R, fc, fr, t, span)) return 0;
@@ -577,7 +773,9 @@ function makeUserReader(plan: Plan, op: OperandSpec, words: number, bw: number, 
       }
       return buf.endRow(cycle);
     },
+    nextEvent: (fc, fr, t0, t1) => (buf.residentAll ? t1 : firstDemandRow(plan, op, fc, fr, t0, t1)),
     dramReads: () => buf.dramReads,
+    frozen: buf.residentAll,
   };
 }
 
@@ -672,6 +870,46 @@ class WriteBuffer {
     return cur;
   }
 
+  /**
+   * First row in [t0, t1) whose stores start a drain or stall the array, or t1, when row t
+   * arrives at cycle `base + t` and rows [t0, t) store prefix(t) - prefix(t0) words. A row
+   * stores n words without either event while a drain is in flight iff n < max(1, free), and
+   * otherwise iff n < max(1, free - active + 1); summed over rows, a first crossing of the
+   * running total.
+   */
+  nextEvent(t0: number, t1: number, base: number, plan: Plan, fc: number, fr: number): number {
+    const p0 = ofmapPrefix(plan, fc, fr, t0);
+    const idleFrom = Math.min(t1, Math.max(t0, this.drainEnd - base));
+    if (t0 < idleFrom) {
+      const t = firstRowReaching(plan, fc, fr, t0, idleFrom, p0 + Math.max(1, this.free));
+      if (t < idleFrom) return t;
+    }
+    if (idleFrom >= t1) return t1;
+    const pIdle = ofmapPrefix(plan, fc, fr, idleFrom);
+    const free = this.free - (pIdle - p0);
+    return firstRowReaching(plan, fc, fr, idleFrom, t1, pIdle + Math.max(1, free - this.active + 1));
+  }
+
+  /**
+   * The buffer's state relative to `cycle` (which later rows can only exceed): free words,
+   * open line fill, whether anything was stored, how long the drain in flight still runs, and
+   * the queued lines. Equal signatures at two fold starts mean equal futures for equal folds.
+   */
+  signature(cycle: number): number[] {
+    const sig = [this.free, this.lineFill, this.anyStored ? 1 : 0, Math.max(0, this.drainEnd - cycle)];
+    for (let i = this.qHead; i < this.qCount.length; i++) sig.push(this.qCount[i], this.qValid[i]);
+    return sig;
+  }
+
+  /** Moves the state `cycles` later after skipped folds that drained `writes` more words. */
+  skipAhead(cycle: number, cycles: number, writes: number): void {
+    if (this.drainEnd > cycle) this.drainEnd += cycles;
+    this.dramWrites += writes;
+  }
+
+  /** Stores of rows that start no drain and stall nothing (see nextEvent). */
+  storeQuietly(n: number): void { if (n > 0) this.store(n); }
+
   /** Final flush after the last row (empty_all_buffers). */
   flush(cycle: number): void {
     if (!this.anyStored) return;
@@ -699,6 +937,38 @@ function ofmapRowCount(plan: Plan, fc: number, fr: number, t: number): number {
     hi = Math.min(cu - 1, x);
   }
   return hi >= lo ? hi - lo + 1 : 0;
+}
+
+/**
+ * Valid OFMAP writes in demand rows [0, t) of fold (fc, fr): the per-row counts form a
+ * trapezoid (ramp up to the used columns, plateau, ramp down), so the sum is a closed form.
+ */
+function ofmapPrefix(plan: Plan, fc: number, fr: number, t: number): number {
+  const { R, C, T, Sr, Sc } = plan;
+  const w = Math.min(C, Sc - fc * C);
+  let x: number, len: number;
+  if (plan.df === 'os') {
+    len = Math.min(R, Sr - fr * R);
+    x = t - (T - 1) - (R - len);
+  } else {
+    len = T;
+    x = t - (2 * R - 1);
+  }
+  // count(y) = min(y, w - 1) - max(0, y - len + 1) + 1 for y in [0, len + w - 2]
+  x = Math.min(Math.max(x, 0), len + w - 1);
+  const ramp = x <= w ? (x * (x + 1)) / 2 : (w * (w + 1)) / 2 + (x - w) * w;
+  const over = Math.max(0, x - len);
+  return ramp - (over * (over + 1)) / 2;
+}
+
+/** Smallest row t in [from, to) of fold (fc, fr) with ofmapPrefix(t + 1) >= total, or to. */
+function firstRowReaching(plan: Plan, fc: number, fr: number, from: number, to: number, total: number): number {
+  let lo = from, hi = to;
+  while (lo < hi) {
+    const mid = lo + ((hi - lo) >> 1);
+    if (ofmapPrefix(plan, fc, fr, mid + 1) >= total) hi = mid; else lo = mid + 1;
+  }
+  return lo;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -746,41 +1016,87 @@ function simulateLayer(input: ScaleSimLayerInput, elementwise: boolean): ScaleSi
     sramIfmapReads = M * K; sramFilterReads = K * N * cf; sramOfmapWrites = M * N * rf;
   }
 
-  const ofmapLatency = input.ofmapStallFix ? 0 : 1;
-
-  // Memory system: one pass over demand rows, cycle = row index + stalls so far.
+  // Memory system: one pass over demand rows, cycle = row index + stalls so far. A row's
+  // stall is the largest of its two read stalls and its OFMAP lateness `serviced - cycle`
+  // (the write port has no latency; the reference commit dropped the older `- 1`, d78b477).
   const wbuf = new WriteBuffer(oWords, user ? bw : C);
-  let dramIfmapReads: number, dramFilterReads: number;
-  let stalls = 0, lastOut = 0, row = 0;
-  if (user) {
-    const ir = makeUserReader(plan, plan.ifmap, ifWords, bw, elementwise);
-    const fr_ = makeUserReader(plan, plan.filter, fWords, bw, elementwise);
-    for (let fc = 0; fc < cf; fc++) {
-      for (let fr = 0; fr < rf; fr++) {
-        for (let t = 0; t < P; t++, row++) {
-          const cycle = row + stalls;
-          const is = ir.serviceRow(fc, fr, t, cycle);
-          const fs = fr_.serviceRow(fc, fr, t, cycle);
-          const out = wbuf.serviceRow(ofmapRowCount(plan, fc, fr, t), cycle);
-          lastOut = out;
-          stalls += Math.max(is, fs, out - cycle - ofmapLatency);
-        }
-      }
+  const ir = user ? makeUserReader(plan, plan.ifmap, ifWords, bw, elementwise) : null;
+  const fr_ = user ? makeUserReader(plan, plan.filter, fWords, bw, elementwise) : null;
+  let stalls = 0, lastOut = 0, foldStart = 0;
+  // One row served exactly; CALC reads never stall (always served at cycle + 1).
+  const serveRow = (fc: number, fr: number, t: number): void => {
+    const cycle = foldStart + t + stalls;
+    const is = ir ? ir.serviceRow(fc, fr, t, cycle) : 0;
+    const fs = fr_ ? fr_.serviceRow(fc, fr, t, cycle) : 0;
+    const out = wbuf.serviceRow(ofmapRowCount(plan, fc, fr, t), cycle);
+    lastOut = out;
+    stalls += Math.max(is, fs, out - cycle);
+  };
+  // Fold batching: when neither read buffer can move (CALC, or USER with both operands
+  // resident), a fold's outcome depends only on its OFMAP shape (used columns, and used rows for
+  // OS) and the write buffer's state relative to its first cycle. Once that state at a fold start
+  // equals the state p folds earlier in a run of same-shape folds, the next p folds repeat the
+  // last p (same stalls, same DRAM words, shifted in time), so whole periods are skipped.
+  const batchFolds = !elementwise && (!ir || !fr_ || (ir.frozen && fr_.frozen));
+  const shapeOf = (f: number) => {
+    const fc = Math.floor(f / rf), fr = f - fc * rf;
+    return Math.min(C, Sc - fc * C) * (R + 1) + (df === 'os' ? Math.min(R, Sr - fr * R) : 0);
+  };
+  // Periods up to 8 folds are looked for in the first 24 folds of each run (later ones would
+  // cost a signature per fold for a rare gain).
+  const history: Array<{ fold: number; sig: number[]; stalls: number; writes: number; cycle: number }> = [];
+  let runEnd = 0; // first fold after the current run of same-shape folds
+  let runStart = 0;
+  for (let f = 0; f < folds; f++, foldStart += P) {
+    if (batchFolds && f >= runEnd) {
+      history.length = 0;
+      runStart = f;
+      const shape = shapeOf(f);
+      for (runEnd = f + 1; runEnd < folds && shapeOf(runEnd) === shape; runEnd++);
     }
+    if (batchFolds && f - runStart < 24) {
+      const cycle = foldStart + stalls;
+      const sig = wbuf.signature(cycle);
+      const earlier = history.find((h) => h.sig.length === sig.length && h.sig.every((v, i) => v === sig[i]));
+      const period = earlier ? f - earlier.fold : 0;
+      // Skip whole periods, always leaving the run's last fold to be served.
+      const periods = earlier ? Math.floor((runEnd - 1 - f) / period) : 0;
+      if (earlier && periods > 0) {
+        const dStalls = stalls - earlier.stalls;
+        wbuf.skipAhead(cycle, periods * (cycle - earlier.cycle), periods * (wbuf.dramWrites - earlier.writes));
+        stalls += periods * dStalls;
+        f += periods * period;
+        foldStart += periods * period * P;
+        history.length = 0;
+      }
+      history.push({ fold: f, sig: wbuf.signature(foldStart + stalls), stalls, writes: wbuf.dramWrites, cycle: foldStart + stalls });
+      if (history.length > 8) history.shift();
+    }
+    const fc = Math.floor(f / rf), fr = f - fc * rf;
+    if (elementwise) {
+      for (let t = 0; t < P; t++) serveRow(fc, fr, t);
+      continue;
+    }
+    // Rows between events (a prefetch, a drain start, an OFMAP stall) change nothing but
+    // the write buffer's fill, so they are stored in one step and only event rows are served.
+    for (let t = 0; t < P;) {
+      let event = P;
+      if (ir && fr_) event = Math.min(ir.nextEvent(fc, fr, t, P), fr_.nextEvent(fc, fr, t, P));
+      event = wbuf.nextEvent(t, event, foldStart + stalls, plan, fc, fr);
+      wbuf.storeQuietly(ofmapPrefix(plan, fc, fr, event) - ofmapPrefix(plan, fc, fr, t));
+      if (event === P) {
+        lastOut = foldStart + P - 1 + stalls;
+        break;
+      }
+      serveRow(fc, fr, event);
+      t = event + 1;
+    }
+  }
+  let dramIfmapReads: number, dramFilterReads: number;
+  if (ir && fr_) {
     dramIfmapReads = ir.dramReads();
     dramFilterReads = fr_.dramReads();
   } else {
-    // CALC: reads never stall (always served at cycle + 1), so only the write buffer can.
-    for (let fc = 0; fc < cf; fc++) {
-      for (let fr = 0; fr < rf; fr++) {
-        for (let t = 0; t < P; t++, row++) {
-          const cycle = row + stalls;
-          const out = wbuf.serviceRow(ofmapRowCount(plan, fc, fr, t), cycle);
-          lastOut = out;
-          stalls += Math.max(0, out - cycle - ofmapLatency);
-        }
-      }
-    }
     const calc = (op: OperandSpec, w: number) => {
       const cap = calcEpochCap(w);
       return op.injective && !elementwise ? calcReadsInjective(plan, op, cap) : calcReadsElementwise(plan, op, cap);

@@ -59,7 +59,7 @@ function num(file: string, map: MapNode, keyPath: string, ...keys: string[]): nu
 function sections(inputs: readonly TimeloopInput[]): Record<string, Located> {
   const found: Record<string, Located> = {};
   for (const input of inputs) {
-    const { root } = parseSpecText(input.text, input.file);
+    const { root } = parseSpecText(input.text, input.file, { localTags: 'ignore' });
     const map = asMap(input.file, root, '', 'a Timeloop YAML file (architecture, problem, mapping, ERT, ...)');
     for (const [key, { keyPosition, node }] of map.entries) {
       if (!KNOWN_TOP.includes(key)) throw inputError({ file: input.file, position: keyPosition, keyPath: key, message: `unknown Timeloop section '${key}'`, expected: 'architecture, problem, mapping, ERT or sparse_optimizations', hint: didYouMean(key, KNOWN_TOP) });

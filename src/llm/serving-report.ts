@@ -11,7 +11,7 @@ export function servingLines(result: Result): string[] {
   const lines = [
     `Serving (${s.phase}: ${request}; ${s.devices} device${s.devices > 1 ? `s: tensor-parallel ${s.tensorParallel} × pipeline ${s.pipelineParallel}` : ''}):`,
     `  tokens/s ${engineering(s.tokensPerSecond, 'tok/s')} total, ${engineering(s.tokensPerDeviceSecond, 'tok/s')} per device (${s.tokens} tokens in ${seconds(s.seconds)})`,
-    `  TTFT ${s.ttftSeconds === null ? 'n/a' : seconds(s.ttftSeconds)}, TPOT ${s.tpotSeconds === null ? 'n/a' : seconds(s.tpotSeconds)}, ${joules(s.joulesPerToken)}/token`,
+    `  TTFT ${s.ttftSeconds === undefined ? 'n/a' : seconds(s.ttftSeconds)}, TPOT ${s.tpotSeconds === undefined ? 'n/a' : seconds(s.tpotSeconds)}, ${joules(s.joulesPerToken)}/token`,
     `  achieved ${engineering(s.achievedTflopsPerDevice * 1e12, 'FLOP/s')} per device (dense-equivalent), ${percent(s.rooflineFraction)} of the roofline bound`,
   ];
   if (s.phase !== 'prefill') lines.push(`  KV cache per device ${bytes(s.kvCacheBytes.first)} at the first decode step, ${bytes(s.kvCacheBytes.last)} at the last`);

@@ -85,10 +85,10 @@ export interface ServingMetrics {
   seconds: number;
   tokensPerSecond: number;
   tokensPerDeviceSecond: number;
-  /** Time to first token (prefill and generation), else null. */
-  ttftSeconds: number | null;
-  /** Time per output token after the first (decode step time; generation decode time / (output − 1)). */
-  tpotSeconds: number | null;
+  /** Time to first token (prefill and generation); absent for a decode step. */
+  ttftSeconds?: number;
+  /** Time per output token after the first (decode step time; generation decode time / (output − 1)); absent for prefill. */
+  tpotSeconds?: number;
   /** All devices' energy per token, static power included where the family models it. */
   joulesPerToken: number;
   /** Dense-equivalent FLOP/s (2 per MAC) achieved per device, in TFLOPS. */

@@ -5,8 +5,8 @@
 // silently as another kernel.
 
 /** The architecture families (src/families/registry.ts lists the same ids; a test checks it). */
-export type FamilyId = 'systolic' | 'tensor-core' | 'dsp-chain' | 'scratchpad';
-export const FAMILY_IDS: readonly FamilyId[] = ['systolic', 'tensor-core', 'dsp-chain', 'scratchpad'];
+export type FamilyId = 'systolic' | 'tensor-core' | 'dsp-chain' | 'scratchpad' | 'spatial';
+export const FAMILY_IDS: readonly FamilyId[] = ['systolic', 'tensor-core', 'dsp-chain', 'scratchpad', 'spatial'];
 
 export type FormatCapability =
   /** A kernel or datapath computes on the format; `kernel` is the family's name for it. */
@@ -36,4 +36,14 @@ export const SYSTOLIC_COMPRESSED: FormatCapability = {
 export const DSP_CHAIN_COMPRESSED: FormatCapability = {
   use: 'compressed-traffic',
   note: 'weights stream in this format from HBM; the chain computes every slot (its sparse datapath needs values grouped along K)',
+};
+
+/**
+ * The spatial family prices any format by its storage (stored values and metadata bits per dense
+ * word) at the storage levels its architecture file declares the tensor compressed; skipping and
+ * gating are the architecture's sparse features, not the format's (src/families/spatial/sparse.ts).
+ */
+export const SPATIAL_FORMAT_STORAGE: FormatCapability = {
+  use: 'compressed-traffic',
+  note: "values and metadata move in this format at the storage levels the architecture declares compressed; zeros are skipped or gated only where the architecture's sparse features say so",
 };

@@ -28,7 +28,7 @@ import { joinKey, num, numOrAuto, resolveParams, str, type ResolvedParams, type 
 import { gridClasses, perClass, type GridClasses } from './grid.js';
 import { patternModel, validatePatternSpec, type Moments, type PatternModel, type PatternSpec, type PatternStats, type Shape } from './patterns.js';
 import { zeroRunOverflow, type ScanOrder } from './runs.js';
-import { DSP_CHAIN_COMPRESSED, GRAPH_KERNELS_ONLY, SYSTOLIC_COMPRESSED, type FamilyCapabilities } from './capabilities.js';
+import { DSP_CHAIN_COMPRESSED, GRAPH_KERNELS_ONLY, SPATIAL_FORMAT_STORAGE, SYSTOLIC_COMPRESSED, type FamilyCapabilities } from './capabilities.js';
 
 export interface StorageBreakdown {
   valueBits: number;
@@ -173,7 +173,7 @@ interface FormatImpl {
 
 const denseFormat: FormatImpl = {
   id: 'dense',
-  families: { systolic: { use: 'kernel', kernel: 'dense array', note: 'the array computes dense operands' }, 'tensor-core': { use: 'kernel', kernel: 'cublas', note: 'dense tensor-core GEMM' }, 'dsp-chain': { use: 'kernel', kernel: 'dense chain', note: 'every chain slot holds a weight' }, scratchpad: GRAPH_KERNELS_ONLY },
+  families: { systolic: { use: 'kernel', kernel: 'dense array', note: 'the array computes dense operands' }, 'tensor-core': { use: 'kernel', kernel: 'cublas', note: 'dense tensor-core GEMM' }, 'dsp-chain': { use: 'kernel', kernel: 'dense chain', note: 'every chain slot holds a weight' }, scratchpad: GRAPH_KERNELS_ONLY, spatial: SPATIAL_FORMAT_STORAGE },
   aliases: ['uncompressed', 'full'],
   description: 'Every element stored; zeros count as padding.',
   params: [valueBitsParam()],
@@ -191,7 +191,7 @@ function denseParts(elements: number, nnz: number, vb: number): StorageBreakdown
 
 const coo: FormatImpl = {
   id: 'coo',
-  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'sputnik', note: 'CUDA-core SpMM over the coordinates' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY },
+  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'sputnik', note: 'CUDA-core SpMM over the coordinates' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY, spatial: SPATIAL_FORMAT_STORAGE },
   aliases: ['coordinate'],
   description: 'Coordinate list: a row index, a column index and a value per nonzero.',
   params: [valueBitsParam(), indexBitsParam('ceil(log2(rows)) for row indices and ceil(log2(cols)) for column indices')],
@@ -212,7 +212,7 @@ function compressedParts(lines: number, other: number, elements: number, nnz: nu
 
 const csr: FormatImpl = {
   id: 'csr',
-  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'sputnik', note: 'Sputnik-like CUDA-core SpMM' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY },
+  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'sputnik', note: 'Sputnik-like CUDA-core SpMM' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY, spatial: SPATIAL_FORMAT_STORAGE },
   aliases: ['compressed-sparse-row'],
   description: 'Compressed sparse row: a column index per nonzero and rows + 1 row pointers.',
   params: [valueBitsParam(), indexBitsParam('ceil(log2(cols))'), pointerBitsParam('bits to hold rows * cols')],
@@ -222,7 +222,7 @@ const csr: FormatImpl = {
 
 const csc: FormatImpl = {
   id: 'csc',
-  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'sputnik', note: 'CUDA-core SpMM over the columns' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY },
+  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'sputnik', note: 'CUDA-core SpMM over the columns' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY, spatial: SPATIAL_FORMAT_STORAGE },
   aliases: ['compressed-sparse-column'],
   description: 'Compressed sparse column: a row index per nonzero and cols + 1 column pointers.',
   params: [valueBitsParam(), indexBitsParam('ceil(log2(rows))'), pointerBitsParam('bits to hold rows * cols')],
@@ -232,7 +232,7 @@ const csc: FormatImpl = {
 
 const bitmap: FormatImpl = {
   id: 'bitmap',
-  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'lscd', note: 'load-as-sparse, compute-as-dense (dstc when the GPU is dual-side sparse and the input is a bitmap too)' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY },
+  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'lscd', note: 'load-as-sparse, compute-as-dense (dstc when the GPU is dual-side sparse and the input is a bitmap too)' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY, spatial: SPATIAL_FORMAT_STORAGE },
   aliases: ['bitmask'],
   description: 'One presence bit per element plus the nonzero values.',
   params: [valueBitsParam()],
@@ -363,7 +363,7 @@ function nmCanRepresent(spec: PatternSpec, p: ResolvedParams): true | string {
 
 const nmFormat: FormatImpl = {
   id: 'nm',
-  families: { systolic: { use: 'kernel', kernel: 'nm-packing', note: 'with zero_handling: skipping, N:M weights along K are packed in the array (otherwise compressed traffic only)' }, 'tensor-core': { use: 'kernel', kernel: 'cusparselt', note: '2:4 sparse MMA for N:4 with N <= 2; other N:M run load-as-sparse, compute-as-dense' }, 'dsp-chain': { use: 'kernel', kernel: 'grouped sparse chain', note: 'FlightLLM-style N:M groups along K on the chain' }, scratchpad: GRAPH_KERNELS_ONLY },
+  families: { systolic: { use: 'kernel', kernel: 'nm-packing', note: 'with zero_handling: skipping, N:M weights along K are packed in the array (otherwise compressed traffic only)' }, 'tensor-core': { use: 'kernel', kernel: 'cusparselt', note: '2:4 sparse MMA for N:4 with N <= 2; other N:M run load-as-sparse, compute-as-dense' }, 'dsp-chain': { use: 'kernel', kernel: 'grouped sparse chain', note: 'FlightLLM-style N:M groups along K on the chain' }, scratchpad: GRAPH_KERNELS_ONLY, spatial: SPATIAL_FORMAT_STORAGE },
   aliases: ['n:m', 'structured'],
   description:
     'N:M compressed (NVIDIA 2:4 style): each group of M consecutive elements along `dim` stores exactly N value ' +
@@ -446,7 +446,7 @@ function ellParts(
 
 const blockedEll: FormatImpl = {
   id: 'blocked-ell',
-  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'block-sparse', note: 'MMA on stored blocks only' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY },
+  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'block-sparse', note: 'MMA on stored blocks only' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY, spatial: SPATIAL_FORMAT_STORAGE },
   aliases: ['ell', 'bell', 'blocked_ell', 'blockedell'],
   description:
     'Blocked-ELL (cuSPARSE): bh x bw blocks; every block row stores the same number of blocks (the largest count ' +
@@ -546,7 +546,7 @@ function bcsrParts(nbr: number, nbc: number, nonEmpty: number, nnz: number, p: R
 
 const bcsr: FormatImpl = {
   id: 'bcsr',
-  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'block-sparse', note: 'MMA on stored blocks only' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY },
+  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'block-sparse', note: 'MMA on stored blocks only' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY, spatial: SPATIAL_FORMAT_STORAGE },
   aliases: ['block-csr', 'bsr'],
   description:
     'Block CSR (BSR): bh x bw blocks; every block holding a nonzero is stored dense with a block-column index, ' +
@@ -585,6 +585,7 @@ const gqsa: FormatImpl = {
     'tensor-core': { use: 'kernel', kernel: 'block-sparse', note: 'GQSA: MMA on the 16 × 16 fragments the kept groups touch (first approximation: tiles are staged in shared memory at the MAC width)' },
     'dsp-chain': DSP_CHAIN_COMPRESSED,
     scratchpad: GRAPH_KERNELS_ONLY,
+    spatial: SPATIAL_FORMAT_STORAGE,
   },
   aliases: ['group-sparse-quantised'],
   description:
@@ -620,7 +621,7 @@ const gqsa: FormatImpl = {
 
 const tiledCsl: FormatImpl = {
   id: 'tiled-csl',
-  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'flash-llm', note: 'Flash-LLM load-as-sparse, compute-as-dense' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY },
+  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'flash-llm', note: 'Flash-LLM load-as-sparse, compute-as-dense' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY, spatial: SPATIAL_FORMAT_STORAGE },
   aliases: ['tiledcsl', 'tiled_csl', 'flash-llm', 'flashllm'],
   description:
     'Tiled-CSL (Flash-LLM, VLDB 2024): the M x K weight (rows x cols) is cut into 128 x 64 tiles; each nonzero is ' +
@@ -697,7 +698,7 @@ function tiledCslParts(tiles: number, nnz: number, paddedEntries: number, p: Res
 
 const rle: FormatImpl = {
   id: 'rle',
-  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'lscd', note: 'run lengths decoded to dense tiles in shared memory' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY },
+  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'kernel', kernel: 'lscd', note: 'run lengths decoded to dense tiles in shared memory' }, 'dsp-chain': DSP_CHAIN_COMPRESSED, scratchpad: GRAPH_KERNELS_ONLY, spatial: SPATIAL_FORMAT_STORAGE },
   aliases: ['run-length', 'rlc'],
   description:
     'Run-length encoding (EIE/Eyeriss style): one stream in row-major (or column-major) order; each nonzero ' +
@@ -780,7 +781,7 @@ function flightN(maxPerGroup: number): number {
 
 const flightllm: FormatImpl = {
   id: 'flightllm-n16',
-  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'fallback', as: 'lscd', why: 'no N:16 sparse MMA on a GPU: the N:16 blocks are decoded to dense tiles in shared memory' }, 'dsp-chain': { use: 'kernel', kernel: 'grouped sparse chain', note: 'FlightLLM N:16 configurable sparse DSP chain' }, scratchpad: GRAPH_KERNELS_ONLY },
+  families: { systolic: SYSTOLIC_COMPRESSED, 'tensor-core': { use: 'fallback', as: 'lscd', why: 'no N:16 sparse MMA on a GPU: the N:16 blocks are decoded to dense tiles in shared memory' }, 'dsp-chain': { use: 'kernel', kernel: 'grouped sparse chain', note: 'FlightLLM N:16 configurable sparse DSP chain' }, scratchpad: GRAPH_KERNELS_ONLY, spatial: SPATIAL_FORMAT_STORAGE },
   aliases: ['flightllm', 'n:16', 'nm16', 'flight-llm'],
   description:
     'FlightLLM N:16 blocks (FPGA 2024): the weight is cut into 16 x 16 blocks; each block has one code byte giving ' +

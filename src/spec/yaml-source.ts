@@ -22,7 +22,12 @@ export const MAX_SPEC_CHARS = 4 * 1024 * 1024;
 // tag changes what a value means and a spec must read the same to every tool.
 const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
 
-export function parseSpecText(text: string, file: string): SpecDocument {
+/**
+ * `localTags: 'ignore'` accepts local tags (`!Container`, `!Component`): Timeloop v0.4 files tag
+ * each node with its class, which the importer reads from the node's keys instead. Native spec
+ * files take core-schema tags only.
+ */
+export function parseSpecText(text: string, file: string, options: { localTags?: 'reject' | 'ignore' } = {}): SpecDocument {
   if (text.length > MAX_SPEC_CHARS) {
     throw inputError({ file, position: { line: 1, column: 1 }, keyPath: '', message: `the file has ${text.length} characters`, expected: `at most ${MAX_SPEC_CHARS}` });
   }
@@ -49,7 +54,7 @@ export function parseSpecText(text: string, file: string): SpecDocument {
     const position = at(node.range?.[0]);
     if (depth > MAX_SPEC_DEPTH) throw inputError({ file, position, keyPath: '', message: `nesting deeper than ${MAX_SPEC_DEPTH} levels` });
     const tag = (node as { tag?: string }).tag;
-    if (tag !== undefined && !CORE_TAGS.has(tag)) {
+    if (tag !== undefined && !CORE_TAGS.has(tag) && !(options.localTags === 'ignore' && /^![A-Za-z][\w-]*$/.test(tag))) {
       throw inputError({ file, position, keyPath: '', message: `YAML tag ${quoteValue(tag)} is not supported`, expected: 'plain values (tags of the YAML core schema only: !!str, !!int, !!float, !!bool, !!null, !!map, !!seq)' });
     }
     if (isAlias(node)) {

@@ -43,7 +43,7 @@ describe('model configurations', () => {
   });
 
   it('GQA shrinks the KV projection and the KV cache read by decode attention', () => {
-    const mixtral = modelWorkload(`name: m\nmodel: ../models/mixtral-8x7b.json\ndtype: fp16\nserving: { phase: decode, batch: 1, context: 64 }\n`);
+    const mixtral = modelWorkload(`name: m\nmodel: models/mixtral-8x7b.json\ndtype: fp16\nserving: { phase: decode, batch: 1, context: 64 }\n`);
     const qkv = mixtral.operators.find((op) => op.name === 'qkv')!;
     const scores = mixtral.operators.find((op) => op.name === 'scores')!;
     expect(qkv.kind === 'gemm' && qkv.n).toBe((32 + 2 * 8) * 128);
@@ -56,7 +56,7 @@ describe('model configurations', () => {
 
 describe('sliding-window attention', () => {
   it('truncates the KV length decode attention reads to the window', () => {
-    const mistral = modelWorkload(`name: m\nmodel: ../models/mistral-7b.json\ndtype: fp16\nserving: { phase: decode, batch: 1, context: 8000 }\n`);
+    const mistral = modelWorkload(`name: m\nmodel: models/mistral-7b.json\ndtype: fp16\nserving: { phase: decode, batch: 1, context: 8000 }\n`);
     const scores = mistral.operators.find((op) => op.name === 'scores')!;
     expect(scores.kind === 'batched_matmul' && scores.n).toBe(4096);
   });
@@ -82,7 +82,7 @@ describe('serving metrics', () => {
 });
 
 describe('generation', () => {
-  const text = (kv = '') => `name: g\nmodel: ../models/llama2-7b.json\ndtype: fp16\nserving: { phase: generation, batch: 2, prompt: 64, output: 40 }\n${kv}`;
+  const text = (kv = '') => `name: g\nmodel: models/llama2-7b.json\ndtype: fp16\nserving: { phase: generation, batch: 2, prompt: 64, output: 40 }\n${kv}`;
 
   it('prints TTFT, TPOT and a per-phase breakdown; the KV cache grows every decode step', () => {
     const w = modelWorkload(text());
@@ -140,7 +140,7 @@ describe('capacity and tensor parallelism', () => {
 
   it('tensor parallelism over 2 devices with a zero-cost interconnect halves the per-device weight traffic', () => {
     const run = (tp: number) =>
-      simulate(a100, modelWorkload(`name: t\nmodel: ../models/opt-30b.json\ndtype: fp16\nserving: { phase: decode, batch: 4, context: 256 }\nparallel: { tensor: ${tp}, interconnect: ideal }\n`));
+      simulate(a100, modelWorkload(`name: t\nmodel: models/opt-30b.json\ndtype: fp16\nserving: { phase: decode, batch: 4, context: 256 }\nparallel: { tensor: ${tp}, interconnect: ideal }\n`));
     const weightReads = (r: ReturnType<typeof simulate>) =>
       r.operators.filter((op) => ['qkv', 'attn_out', 'fc1', 'fc2', 'lm_head'].includes(op.name)).reduce((sum, op) => sum + op.memory.hbm.perTensor.weight.readBytes, 0);
     const one = run(1);
@@ -163,7 +163,7 @@ describe('capacity and tensor parallelism', () => {
 
 describe('pipeline parallelism', () => {
   const run = (pp: number) =>
-    simulate(a100, modelWorkload(`name: p\nmodel: ../models/opt-30b.json\ndtype: fp16\nserving: { phase: generation, batch: 4, prompt: 32, output: 8 }\nparallel: { pipeline: ${pp}, interconnect: nvlink3 }\n`));
+    simulate(a100, modelWorkload(`name: p\nmodel: models/opt-30b.json\ndtype: fp16\nserving: { phase: generation, batch: 4, prompt: 32, output: 8 }\nparallel: { pipeline: ${pp}, interconnect: nvlink3 }\n`));
 
   it('splits the layers (and their KV cache) across stages and sends activations between them', () => {
     const one = run(1);
@@ -178,7 +178,7 @@ describe('pipeline parallelism', () => {
   });
 
   it('rejects a stage count that does not divide the layers, at its position', () => {
-    expect(() => modelWorkload(`name: p\nmodel: ../models/opt-30b.json\nserving: { phase: decode, batch: 4, context: 8 }\nparallel: { pipeline: 5, interconnect: nvlink3 }\n`)).toThrow(/test\.yaml:4:23: error: parallel\.pipeline: 5 stages do not divide the 48 layers/);
+    expect(() => modelWorkload(`name: p\nmodel: models/opt-30b.json\nserving: { phase: decode, batch: 4, context: 8 }\nparallel: { pipeline: 5, interconnect: nvlink3 }\n`)).toThrow(/test\.yaml:4:23: error: parallel\.pipeline: 5 stages do not divide the 48 layers/);
   });
 });
 
@@ -194,7 +194,7 @@ describe('config.json errors', () => {
 describe('compare on model workloads', () => {
   it('puts the compared format into the model, so generation steps use it too', async () => {
     const { withWeightSparsity } = await import('../../src/core/compare.js');
-    const w = modelWorkload(`name: g\nmodel: ../models/opt-30b.json\ndtype: fp16\nserving: { phase: generation, batch: 2, prompt: 16, output: 4 }\n`);
+    const w = modelWorkload(`name: g\nmodel: models/opt-30b.json\ndtype: fp16\nserving: { phase: generation, batch: 2, prompt: 16, output: 4 }\n`);
     const sparse = withWeightSparsity(w, { pattern: { kind: 'uniform', density: 0.2 }, format: 'tiled-csl' });
     const dense = simulate(a100, w);
     const csl = simulate(a100, sparse);

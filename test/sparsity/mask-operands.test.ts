@@ -32,6 +32,6 @@ describe('mask files on GEMM operands', () => {
   it('rejects a mask whose shape does not match the operand, at the file name, naming both shapes', () => {
     const text = `  - { name: g, kind: gemm, m: 16, n: 64, k: 48, sparsity: { weight: { pattern: { npy: masks/bcsstk01-magnitude-50.npy } } } }\n`;
     expect(() => load(text)).toThrow(/masked\.yaml:4:\d+: error: operators\[0\]\.sparsity\.weight\.pattern\.npy: mask .*bcsstk01-magnitude-50\.npy is 48 x 48 but the weight operand is 64 x 48/);
-    expect(() => load(`  - { name: g, kind: gemm, m: 16, n: 48, k: 48, sparsity: { weight: { pattern: { npy: masks/missing.npy } } } }\n`)).toThrow(/masked\.yaml:4:\d+: .*mask file 'masks\/missing\.npy' not found/);
+    expect(() => load(`  - { name: g, kind: gemm, m: 16, n: 48, k: 48, sparsity: { weight: { pattern: { npy: masks/missing.npy } } } }\n`)).toThrow(/masked\.yaml:4:\d+: .*file 'masks\/missing\.npy' not found/);
   });
 });

@@ -24,7 +24,7 @@ describe('SCALE-Sim output-size rule', () => {
 
 describe('AlexNet (stride not dividing the input) in both conventions', () => {
   const workload = loadWorkloadFile(join(ROOT, 'workloads', 'alexnet.yaml'));
-  const arch = loadArchFile(join(ROOT, 'arch', 'eyeriss-like.yaml'));
+  const arch = loadArchFile(join(ROOT, 'arch', 'edge-128.yaml'));
 
   it("accsim's convention uses floor((H + 2p - R)/s) + 1 output rows", () => {
     const conv1 = workload.operators[0];

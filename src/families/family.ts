@@ -60,8 +60,9 @@ export interface Family<Config = unknown> {
   /** Silicon area from the resolved parameters (src/core/area-tables.ts), when the family has a model
    * (undefined when the preset gives no figure, e.g. an unknown die area). */
   area?(values: ParamValues): AreaBreakdown | undefined;
-  /** Device resources a design uses against what the device has (FPGA families), for `describe`. */
-  resources?(arch: ArchSpec): Record<string, { used: number; available: number; note?: string }>;
+  /** Device resources a design uses against what the device has (FPGA families), for `describe` and the
+   * sweep metrics dspFraction / lutFraction (keys `dsp` and `lut`); `label` is the device's name for it. */
+  resources?(arch: ArchSpec): Record<string, { label: string; used: number; available: number; note?: string }>;
   /** Cross-field checks and conversion to the family's typed configuration. Throws InputError. */
   /** Families with structured files (lists of levels, mappings) resolve the whole file themselves;
    * `reserved` are the top-level keys the loader handles. Default: the flat `params` declarations. */

@@ -125,14 +125,14 @@ export function resourceStats(design: ResourceDesign): Record<string, number> {
   };
 }
 
-/** The resources hook of the family (`accsim describe`): used / available per resource. */
-export function resourceTable(design: ResourceDesign): Record<string, { used: number; available: number; note?: string }> {
+/** The resources hook of the family (`accsim describe`, the dspFraction / lutFraction sweep metrics). */
+export function resourceTable(design: ResourceDesign): Record<string, { label: string; used: number; available: number; note?: string }> {
   const use = resourceUse(design);
   const e = use.lut.estimate;
   return {
-    DSP48E2: use.dsp,
-    BRAM36: use.bram,
-    URAM288: use.uram,
-    LUT: { used: use.lut.used, available: use.lut.available, note: `estimate [A]: base ${e.base} + chain DSPs ${e.chainDsps} + reduction nodes ${e.reductionNodes} + channel controllers ${e.channels}` },
+    dsp: { label: 'DSP48E2', ...use.dsp },
+    bram: { label: 'BRAM36', ...use.bram },
+    uram: { label: 'URAM288', ...use.uram },
+    lut: { label: 'LUT', used: use.lut.used, available: use.lut.available, note: `estimate [A]: base ${e.base} + chain DSPs ${e.chainDsps} + reduction nodes ${e.reductionNodes} + channel controllers ${e.channels}` },
   };
 }

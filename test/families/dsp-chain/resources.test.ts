@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatIssue, InputError } from '../../../src/spec/errors.js';
 import { loadWorkloadText } from '../../../src/spec/load-workload.js';
 import { dspChainFamily } from '../../../src/families/dsp-chain/index.js';
+import { pointMetrics } from '../../../src/sweep/evaluate.js';
 import { preset, run } from './helpers.js';
 
 const U280 = 'u280-flightllm.yaml';
@@ -21,9 +22,9 @@ describe('LUT estimate against the device', () => {
     const table = dspChainFamily.resources!(preset(U280));
     // U280 preset: 384 chains × 16 DSPs, a reduction node every 4 slots (3 per chain), 32 HBM + 2 DDR channels.
     const expected = 150000 + 384 * 16 * 32 + 384 * 3 * 48 + 34 * 6000;
-    expect(table.LUT).toMatchObject({ used: expected, available: 1304000 });
+    expect(table.lut).toMatchObject({ used: expected, available: 1304000 });
     const fewerChannels = dspChainFamily.resources!(preset(U280, withLine(/^ {4}channels: 32\b/m, '    channels: 16')));
-    expect(table.LUT.used - fewerChannels.LUT.used).toBe(16 * 6000);
+    expect(table.lut.used - fewerChannels.lut.used).toBe(16 * 6000);
   });
 
   it('rejects a design whose LUT estimate exceeds the device, at compute.chains, with the shortfall', () => {
@@ -60,12 +61,17 @@ describe('resource stats in a result', () => {
     const bram = (v['buffers.weight.bram_blocks'] as number) + (v['buffers.output.bram_blocks'] as number);
     expect(result.operators).toHaveLength(2);
     for (const op of result.operators) {
-      expect(op.stats).toMatchObject({ dspSlicesUsed: dsps, bramBlocksUsed: bram, uramBlocksUsed: v['buffers.activation.uram_blocks'], lutsUsed: table.LUT.used });
+      expect(op.stats).toMatchObject({ dspSlicesUsed: dsps, bramBlocksUsed: bram, uramBlocksUsed: v['buffers.activation.uram_blocks'], lutsUsed: table.lut.used });
       expect(op.stats.dspFraction).toBeCloseTo(dsps / (v['device.dsp_slices'] as number), 12);
       expect(op.stats.bramFraction).toBeCloseTo(bram / (v['device.bram_blocks'] as number), 12);
       expect(op.stats.uramFraction).toBeCloseTo((v['buffers.activation.uram_blocks'] as number) / (v['device.uram_blocks'] as number), 12);
-      expect(op.stats.lutFraction).toBeCloseTo(table.LUT.used / (v['device.luts'] as number), 12);
+      expect(op.stats.lutFraction).toBeCloseTo(table.lut.used / (v['device.luts'] as number), 12);
     }
+    // The sweep metrics of an FPGA point: fractions of the device, and no area.
+    const metrics = pointMetrics(result, arch);
+    expect(metrics.dspFraction).toBeCloseTo(dsps / (v['device.dsp_slices'] as number), 12);
+    expect(metrics.lutFraction).toBeCloseTo(table.lut.used / (v['device.luts'] as number), 12);
+    expect(metrics.areaMm2).toBeUndefined();
     for (const key of ['dspSlicesUsed', 'bramBlocksUsed', 'uramBlocksUsed', 'lutsUsed', 'dspFraction', 'bramFraction', 'uramFraction', 'lutFraction']) {
       expect(dspChainFamily.stats.some((s) => s.key === key && s.unit.length > 0)).toBe(true);
     }

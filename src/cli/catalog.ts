@@ -89,6 +89,7 @@ export function describeFamilyJson(id: string): string {
 export function describeArchJson(path: string): string {
   const arch = loadArchFile(path);
   const area = findFamily(arch.family)?.area?.(arch.values) ?? null;
-  return JSON.stringify({ name: arch.name, family: arch.family, file: displayName(path), description: arch.description ?? null, sources: arch.sources, hash: arch.hash, values: arch.values, energy: arch.energy, area }, null, 2) + '\n';
+  const resources = findFamily(arch.family)?.resources?.(arch) ?? null;
+  return JSON.stringify({ name: arch.name, family: arch.family, file: displayName(path), description: arch.description ?? null, sources: arch.sources, hash: arch.hash, values: arch.values, energy: arch.energy, area, ...(resources ? { resources } : {}) }, null, 2) + '\n';
 }
 

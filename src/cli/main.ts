@@ -216,6 +216,8 @@ function describeCommand(target: string, flags: { format: CatalogFormat }): void
   }
   const area = family.area?.(arch.values);
   if (area) lines.push('', `Area: ${significant(area.totalMm2, 3)} mm² (${Object.entries(area.components).map(([k, v]) => `${k} ${significant(v, 3)} mm²`).join(', ')}); ${area.note}`);
+  const resources = family.resources?.(arch);
+  if (resources) lines.push('', 'Device resources (used / available):', ...Object.values(resources).map((r) => `  ${r.label.padEnd(8)} ${String(r.used).padStart(9)} / ${String(r.available).padEnd(9)} ${r.available > 0 ? `${(100 * r.used / r.available).toFixed(1)} %` : '—'}${r.note ? `  ${r.note}` : ''}`));
   lines.push('', `Energy table: ${arch.energy.table}${Object.keys(arch.energy.overrides).length ? ` with overrides ${Object.keys(arch.energy.overrides).join(', ')}` : ''}`);
   process.stdout.write(lines.join('\n') + '\n');
 }

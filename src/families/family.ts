@@ -57,8 +57,12 @@ export interface Family<Config = unknown> {
   operatorKinds: readonly Operator['kind'][];
   /** Engines the family implements (default both); another request runs the first and says so. */
   engines?: readonly EngineKind[];
-  /** Silicon area from the resolved parameters (src/core/area-tables.ts), when the family has a model. */
-  area?(values: ParamValues): AreaBreakdown;
+  /** Silicon area from the resolved parameters (src/core/area-tables.ts), when the family has a model
+   * (undefined when the preset gives no figure, e.g. an unknown die area). */
+  area?(values: ParamValues): AreaBreakdown | undefined;
+  /** Device resources a design uses against what the device has (FPGA families), for `describe` and the
+   * sweep metrics dspFraction / lutFraction (keys `dsp` and `lut`); `label` is the device's name for it. */
+  resources?(arch: ArchSpec): Record<string, { label: string; used: number; available: number; note?: string }>;
   /** Cross-field checks and conversion to the family's typed configuration. Throws InputError. */
   /** Families with structured files (lists of levels, mappings) resolve the whole file themselves;
    * `reserved` are the top-level keys the loader handles. Default: the flat `params` declarations. */

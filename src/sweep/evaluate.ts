@@ -126,9 +126,20 @@ export function pointMetrics(result: Result, arch: ArchSpec): PointMetrics {
     peakMacsPerCycle: result.arch.peakMacsPerCycle,
     onChipBytes,
     ...areaMetrics(result, arch),
+    ...resourceMetrics(arch),
     bottleneck: total.bottleneck,
     ...(result.serving ? { tokensPerSecond: result.serving.tokensPerSecond, joulesPerToken: result.serving.joulesPerToken } : {}),
   };
+}
+
+/** Fractions of the device's DSPs and LUTs a design uses (FPGA families, which have no areaMm2). */
+function resourceMetrics(arch: ArchSpec): Pick<PointMetrics, 'dspFraction' | 'lutFraction'> {
+  const resources = findFamily(arch.family)?.resources?.(arch);
+  if (!resources) return {};
+  const fraction = (r: { used: number; available: number } | undefined) => (r && r.available > 0 ? { value: r.used / r.available } : undefined);
+  const dsp = fraction(resources.dsp);
+  const lut = fraction(resources.lut);
+  return { ...(dsp ? { dspFraction: dsp.value } : {}), ...(lut ? { lutFraction: lut.value } : {}) };
 }
 
 /** areaMm2 and perfPerArea from the family's area model (src/families/<family>/area.ts), if it has one. */

@@ -20,7 +20,7 @@ import { engineering, percent, pJ, count, ratio, significant } from '../report/u
 import { paramText } from '../report/param-units.js';
 import type { PointMetrics, SweepPoint } from './types.js';
 
-export const NUMERIC_METRICS = ['cycles', 'seconds', 'energyJ', 'pJPerMac', 'utilization', 'macs', 'dramBytes', 'stallCycles', 'peakMacsPerCycle', 'onChipBytes', 'areaMm2', 'perfPerArea'] as const;
+export const NUMERIC_METRICS = ['cycles', 'seconds', 'energyJ', 'pJPerMac', 'utilization', 'macs', 'dramBytes', 'stallCycles', 'peakMacsPerCycle', 'onChipBytes', 'areaMm2', 'perfPerArea', 'dspFraction', 'lutFraction'] as const;
 export type NumericMetric = (typeof NUMERIC_METRICS)[number];
 
 export interface MetricSpec {
@@ -170,13 +170,15 @@ const UNIT: Record<NumericMetric, string> = {
   onChipBytes: 'B',
   areaMm2: 'mm²',
   perfPerArea: 'MAC/s/mm²',
+  dspFraction: '',
+  lutFraction: '',
 };
 
 const COUNTS: ReadonlySet<NumericMetric> = new Set(['cycles', 'macs', 'dramBytes', 'stallCycles', 'onChipBytes']);
 
 /** Numbers for people: engineering notation with the metric's unit (counts whole below 10,000). */
 export function formatMetric(key: NumericMetric, value: number): string {
-  if (key === 'utilization') return percent(value);
+  if (key === 'utilization' || key === 'dspFraction' || key === 'lutFraction') return percent(value);
   if (key === 'pJPerMac') return `${pJ(value)}/MAC`;
   // Areas are quoted in mm² whatever their size (no prefixes on a squared unit).
   if (key === 'areaMm2') return `${significant(value, 3)} mm²`;

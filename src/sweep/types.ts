@@ -24,6 +24,9 @@ export interface PointMetrics {
   areaMm2?: number;
   /** Dense-equivalent MACs per second per mm² (throughput per area); absent without an area model. */
   perfPerArea?: number;
+  /** FPGA families: DSP slices and (estimated) LUTs used / the device's; absent for other families. */
+  dspFraction?: number;
+  lutFraction?: number;
   bottleneck: string;
   /** LLM workloads (a `serving` block): tokens/s over all devices and J/token, so batch sweeps can plot them. */
   tokensPerSecond?: number;

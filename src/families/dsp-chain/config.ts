@@ -1,10 +1,11 @@
 // The DSP-chain family's typed configuration and its cross-field checks. The resource check is
 // the FPGA designer's first question: does the design fit the device? A design that needs more
-// DSP48E2 slices, BRAM36 or URAM288 blocks than the device has is an InputError that names the
-// resource, the shortfall and the parameter to change.
+// DSP48E2 slices, BRAM36 or URAM288 blocks, or more (estimated) LUTs, than the device has is an
+// InputError that names the resource, the shortfall and the parameter to change.
 
 import type { ArchSpec } from '../../core/types.js';
 import { inputError } from '../../spec/errors.js';
+import { lutEstimate, type ResourceDesign } from './resources.js';
 
 /** BRAM36: 36 Kb of data (UG573). */
 export const BRAM_BLOCK_BYTES = (36 * 1024) / 8;
@@ -18,7 +19,11 @@ export type TensorClass = 'weights' | 'kvCache' | 'activations';
 export interface DspChainConfig {
   file: string;
   clockHz: number;
-  device: { dspSlices: number; bramBlocks: number; uramBlocks: number };
+  device: { dspSlices: number; bramBlocks: number; uramBlocks: number; luts: number };
+  /** Memory blocks of the three buffers (weight and output in BRAM36, activations in URAM288). */
+  blocks: { weight: number; activation: number; output: number };
+  /** LUT estimate coefficients (resources.*, src/families/dsp-chain/resources.ts). */
+  luts: { perChainDsp: number; perReductionNode: number; perChannel: number; base: number };
   chains: number;
   chainLength: number;
   reductionSpacing: number;
@@ -73,7 +78,14 @@ export function configureDspChain(arch: ArchSpec): DspChainConfig {
   const config: DspChainConfig = {
     file,
     clockHz: num('clock'),
-    device: { dspSlices: num('device.dsp_slices'), bramBlocks: num('device.bram_blocks'), uramBlocks: num('device.uram_blocks') },
+    device: { dspSlices: num('device.dsp_slices'), bramBlocks: num('device.bram_blocks'), uramBlocks: num('device.uram_blocks'), luts: num('device.luts') },
+    blocks: { weight: weightBlocks, activation: activationBlocks, output: outputBlocks },
+    luts: {
+      perChainDsp: num('resources.luts_per_chain_dsp'),
+      perReductionNode: num('resources.luts_per_reduction_node'),
+      perChannel: num('resources.luts_per_channel'),
+      base: num('resources.luts_base'),
+    },
     chains: num('compute.chains'),
     chainLength: num('compute.chain_length'),
     // A spacing of chain_length or more means no reduction nodes inside the chain.
@@ -126,6 +138,7 @@ export function configureDspChain(arch: ArchSpec): DspChainConfig {
     powerSource: v['power.source'] as string,
   };
   checkResources(config, weightBlocks, activationBlocks, outputBlocks);
+  checkLuts(config);
   checkStructure(config);
   return config;
 }
@@ -160,6 +173,36 @@ function checkResources(config: DspChainConfig, weightBlocks: number, activation
       expected: `at most ${device.uramBlocks}`,
     });
   }
+}
+
+/** The inputs of the resource count (resources.ts) from a configuration. */
+export function resourceDesign(config: DspChainConfig): ResourceDesign {
+  return {
+    device: config.device,
+    chains: config.chains,
+    chainLength: config.chainLength,
+    reductionSpacing: config.reductionSpacing,
+    sfuDspSlices: config.sfu.dspSlices,
+    blocks: config.blocks,
+    offChipChannels: config.hbm.channels + config.ddr.channels,
+    luts: config.luts,
+  };
+}
+
+function checkLuts(config: DspChainConfig): void {
+  const design = resourceDesign(config);
+  const e = lutEstimate(design);
+  const available = config.device.luts;
+  if (e.total <= available) return;
+  const perChain = (e.chainDsps + e.reductionNodes) / Math.max(1, config.chains);
+  const fitChains = perChain > 0 ? Math.max(0, Math.floor((available - e.base - e.channels) / perChain)) : 0;
+  throw inputError({
+    file: config.file,
+    keyPath: 'compute.chains',
+    message: `the design needs an estimated ${e.total} LUTs (base ${e.base} + chain DSPs ${e.chainDsps} + reduction nodes ${e.reductionNodes} + channel controllers ${e.channels}) but the device has ${available}: short by ${e.total - available} LUTs`,
+    expected: `at most ${fitChains} chains of ${config.chainLength}`,
+    hint: 'the estimate is a first approximation (resources.* coefficients [A]); lower them only with a synthesis report',
+  });
 }
 
 function checkStructure(config: DspChainConfig): void {

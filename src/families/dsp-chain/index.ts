@@ -7,7 +7,8 @@
 import type { Family, FamilyContext, OperatorSimulation } from '../family.js';
 import { isGemmLike, type ArchSpec, type Operator } from '../../core/types.js';
 import { DSP_CHAIN_PARAMS, DSP_CHAIN_STATS } from './params.js';
-import { configureDspChain, type DspChainConfig } from './config.js';
+import { configureDspChain, resourceDesign, type DspChainConfig } from './config.js';
+import { resourceTable } from './resources.js';
 import { simulateElementwise, simulateGemm } from './simulate.js';
 import { peakMacsPerCycleFor } from './chain.js';
 import { estimateDspChainWork } from './budget.js';
@@ -38,4 +39,5 @@ export const dspChainFamily: Family<DspChainConfig> = {
   peakMacsPerCycle,
   simulateOperator,
   estimateWork: estimateDspChainWork,
+  resources: (arch: ArchSpec) => resourceTable(resourceDesign(configureDspChain(arch))),
 };

@@ -5,6 +5,7 @@
 // [D] derived (arithmetic shown), [A] our assumption.
 
 import type { ParamDecl, StatDecl } from '../../spec/params.js';
+import { DSP_CHAIN_RESOURCE_PARAMS, DSP_CHAIN_RESOURCE_STATS } from './resources.js';
 
 const FLIGHTLLM_CFG = 'FlightLLM artifact, FlightLLM/flightllm_test_demo: profile/config.yaml';
 const WP486 = 'Xilinx WP486 "Deep Learning with INT8 Optimization on Xilinx Devices"';
@@ -34,6 +35,8 @@ export const DSP_CHAIN_PARAMS: readonly ParamDecl[] = [
   { key: 'device.dsp_slices', type: 'integer', min: 1, default: 9024, description: 'DSP48E2 slices on the device', source: '[T] Alveo U280 (XCU280), hardware.md §4.1' },
   { key: 'device.bram_blocks', type: 'integer', min: 0, default: 2016, description: 'Block RAMs (36 Kb each) on the device', source: '[R] XCU280: 2,016 x 36 Kb, hardware.md §4.1' },
   { key: 'device.uram_blocks', type: 'integer', min: 0, default: 960, description: 'UltraRAMs (288 Kb each) on the device', source: '[R] XCU280: 960 x 288 Kb, hardware.md §4.1' },
+  { key: 'device.luts', type: 'integer', min: 0, default: 1304000, description: 'CLB LUTs (LUT6) on the device, against which the LUT estimate is checked', source: '[T] Xilinx DS963 (Alveo U280 data sheet): 1,304K LUTs' },
+  ...DSP_CHAIN_RESOURCE_PARAMS,
   // --- DSP chains ----------------------------------------------------------------------------
   {
     key: 'compute.chains',
@@ -243,4 +246,5 @@ export const DSP_CHAIN_STATS: readonly StatDecl[] = [
   { key: 'sfuOperations', unit: 'operations', description: 'Element-wise operations on the special-function unit' },
   { key: 'instructions', unit: 'instructions', description: 'Matrix, element-wise, load and store instructions issued' },
   { key: 'tiles', unit: 'tiles', description: 'Weight tiles (or element-wise chunks) streamed through the double buffer' },
+  ...DSP_CHAIN_RESOURCE_STATS,
 ];

@@ -17,7 +17,8 @@ import { operandView } from '../../core/operand-sparsity.js';
 import { DATATYPE_BITS, type ElementwiseOperator, type GemmOperator, type LevelTraffic, type OperatorPhase } from '../../core/types.js';
 import { inputError } from '../../spec/errors.js';
 import { activationBytesOf, chainCycles, chooseChainPlan, peakMacsPerCycleFor, portCycles as bufferPortCycles, weightGrouping, type ChainPlan } from './chain.js';
-import { URAM_BLOCK_BYTES, tensorBandwidth, type DspChainConfig, type OffChip, type TensorClass } from './config.js';
+import { URAM_BLOCK_BYTES, resourceDesign, tensorBandwidth, type DspChainConfig, type OffChip, type TensorClass } from './config.js';
+import { resourceStats } from './resources.js';
 
 /** Partial sums at the reduction nodes are kept at 32 bits [A] (the DSP's 48-bit P register is quantised on the way out). */
 const PARTIAL_SUM_BYTES = 4;
@@ -386,6 +387,7 @@ export function simulateGemm(config: DspChainConfig, op: GemmOperator, context: 
     sfuOperations: pregenerationOps,
     instructions,
     tiles: tileCount,
+    ...resourceStats(resourceDesign(config)),
   };
   return {
     cycles,
@@ -475,6 +477,7 @@ export function simulateElementwise(config: DspChainConfig, op: ElementwiseOpera
       tiles: shapes.reduce((sum, s) => sum + s.count, 0),
       offChipActivationBytes: onChip ? 0 : readBytes + writeBytes,
       achievedOffChipBandwidth: timing.cycles > 0 && !onChip ? (readBytes + writeBytes) / (timing.cycles / config.clockHz) : 0,
+      ...resourceStats(resourceDesign(config)),
     },
     notes: [
       `special-function unit: ${opsPerElement} operations per ${op.function} element (OPS_PER_ELEMENT [A]) at ${config.sfu.opsPerCycle} operations per cycle; each priced as one MAC of the operand type`,

@@ -17,6 +17,7 @@ import { outerProductFraction } from './dual-side.js';
 import { quantisedWeightNote } from './quantised.js';
 import { declaredKernel, fallbackNote } from './format-kernels.js';
 import { estimateTensorCoreWork } from './budget.js';
+import { tensorCoreArea } from './area.js';
 import {
   blockSparseStep,
   denseStep,
@@ -601,4 +602,5 @@ export const tensorCoreFamily: Family<TensorCoreConfig> = {
   peakMacsPerCycleFor: (config, dtype) => config.sms * macsPerSmCycle(config, dtype),
   simulateOperator,
   estimateWork: estimateTensorCoreWork,
+  area: tensorCoreArea,
 };

@@ -3,6 +3,7 @@
 
 import type { ParamDecl, StatDecl } from '../../spec/params.js';
 import { ACTIVATION_SPARSE_STATS } from './activation-sparse.js';
+import { TENSOR_CORE_AREA_PARAMS } from './area.js';
 
 export const TENSOR_CORE_PARAMS: readonly ParamDecl[] = [
   { key: 'clock', type: 'quantity', dimension: 'frequency', positive: true, description: 'SM clock used for the tensor-core peaks' },
@@ -191,6 +192,7 @@ export const TENSOR_CORE_PARAMS: readonly ParamDecl[] = [
     description: "Host CPU time per operator in 'eager' mode (Python + framework dispatch + launch call); an operator takes max(GPU time, this)",
     source: '[A] typical PyTorch eager per-operator dispatch cost; measure it for your stack',
   },
+  ...TENSOR_CORE_AREA_PARAMS,
 ];
 
 export const TENSOR_CORE_STATS: readonly StatDecl[] = [

@@ -33,6 +33,9 @@ export const METRICS: Record<MetricName, MetricInfo> = {
   // mm² is the unit areas are quoted in: plain numbers with the unit in the axis title.
   areaMm2: { label: 'area (mm²)', format: { kind: 'plain' }, lowerIsBetter: true, value: (m) => m.areaMm2 ?? NaN },
   perfPerArea: { label: 'throughput per area (MAC/s per mm²)', format: { kind: 'eng', unit: 'MAC/s/mm²' }, lowerIsBetter: false, value: (m) => m.perfPerArea ?? NaN },
+  // FPGA designs have no area to trade; the fraction of the device they fill is the cost axis.
+  dspFraction: { label: 'DSP slices used (% of device)', format: { kind: 'percent' }, lowerIsBetter: true, value: (m) => m.dspFraction ?? NaN },
+  lutFraction: { label: 'LUTs used, estimated (% of device)', format: { kind: 'percent' }, lowerIsBetter: true, value: (m) => m.lutFraction ?? NaN },
 };
 
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];

@@ -129,7 +129,7 @@ function fpgaRows(root: string): ValidationRow[] {
   const dense = simulate(vcu, loadWorkloadFile(join(root, 'workloads', 'sat-transformer-dense.yaml'))).total.seconds;
   const sparse = simulate(vcu, loadWorkloadFile(join(root, 'workloads', 'sat-transformer-2of8.yaml'))).total.seconds;
   return [
-    // ±15 %: the HBM roofline (≤ 68 tok/s at 460 GB/s, hardware.md §4.2) lies outside the band,
+    // ±15 %: the HBM roofline (≤ 68 tok/s at 460 GB/s, FlightLLM, Zeng et al., FPGA 2024: 460 GB/s HBM2 on the U280 (AMD UG1393)) lies outside the band,
     // so a model that only streams weights at peak bandwidth fails this row.
     row({ group: 'FPGA', check: 'U280 LLaMA-2-7B INT8 decode, batch 1: throughput', tag: '[M]', unit: 'tok/s', accsim: 1 / simulate(u280, decode).total.seconds, reference: 55, kind: 'relative', tolerance: 0.15, source: 'FlightLLM artifact README (FlightLLM/flightllm_test_demo): on-board test, 55 token/s' }),
     row({ group: 'FPGA', check: 'SAT 2:8 training step speedup over dense (VCU1525)', tag: '[M]', unit: '×', accsim: dense / sparse, reference: 1.75, kind: 'relative', tolerance: 0.25, source: 'Fang et al., SAT, IEEE TCAD 2023, abstract' }),

@@ -1,7 +1,7 @@
 // Parameters and statistics of the FPGA DSP-chain family (FlightLLM on Alveo U280, SAT on
 // VCU1525), declared once. Defaults describe a FlightLLM-like design on an Alveo U280;
 // arch/u280-flightllm.yaml repeats them with their sources. Provenance tags as in
-// references/hardware.md §0: [T] datasheet, [M] measured or artifact code, [R] recalled,
+// Provenance tags: [T] datasheet, [M] measured or artifact code, [R] recalled,
 // [D] derived (arithmetic shown), [A] our assumption.
 
 import type { ParamDecl, StatDecl } from '../../spec/params.js';
@@ -32,9 +32,9 @@ export const DSP_CHAIN_PARAMS: readonly ParamDecl[] = [
     source: `[M code] ${FLIGHTLLM_CFG}: CLOCK_FREQ_MHZ 225 (VHK158 model); for U280 an assumption [A]`,
   },
   // --- the device: what the design may use -------------------------------------------------
-  { key: 'device.dsp_slices', type: 'integer', min: 1, default: 9024, description: 'DSP48E2 slices on the device', source: '[T] Alveo U280 (XCU280), hardware.md §4.1' },
-  { key: 'device.bram_blocks', type: 'integer', min: 0, default: 2016, description: 'Block RAMs (36 Kb each) on the device', source: '[R] XCU280: 2,016 x 36 Kb, hardware.md §4.1' },
-  { key: 'device.uram_blocks', type: 'integer', min: 0, default: 960, description: 'UltraRAMs (288 Kb each) on the device', source: '[R] XCU280: 960 x 288 Kb, hardware.md §4.1' },
+  { key: 'device.dsp_slices', type: 'integer', min: 1, default: 9024, description: 'DSP48E2 slices on the device', source: '[T] Alveo U280 (XCU280) data sheet, AMD DS963' },
+  { key: 'device.bram_blocks', type: 'integer', min: 0, default: 2016, description: 'Block RAMs (36 Kb each) on the device', source: '[R] XCU280: 2,016 x 36 Kb (AMD DS963)' },
+  { key: 'device.uram_blocks', type: 'integer', min: 0, default: 960, description: 'UltraRAMs (288 Kb each) on the device', source: '[R] XCU280: 960 x 288 Kb (AMD DS963)' },
   { key: 'device.luts', type: 'integer', min: 0, default: 1304000, description: 'CLB LUTs (LUT6) on the device, against which the LUT estimate is checked', source: '[T] Xilinx DS963 (Alveo U280 data sheet): 1,304K LUTs' },
   ...DSP_CHAIN_RESOURCE_PARAMS,
   // --- DSP chains ----------------------------------------------------------------------------
@@ -44,7 +44,7 @@ export const DSP_CHAIN_PARAMS: readonly ParamDecl[] = [
     min: 1,
     default: 384,
     description: 'DSP chains instantiated (each a cascade of chain_length DSP48E2 slices computing one dot product); all of them work in matrix-matrix mode',
-    source: '[A] 3 SLR cores x 128 chains, after the artifact\'s MM parallelism of 128 x 16 per core; FlightLLM\'s U280 DSP use is not public (hardware.md §8 gap 5)',
+    source: '[A] 3 SLR cores x 128 chains, after the artifact\'s MM parallelism of 128 x 16 per core; FlightLLM\'s U280 DSP use is not published in Zeng et al., FPGA 2024',
   },
   {
     key: 'compute.chain_length',
@@ -182,7 +182,7 @@ export const DSP_CHAIN_PARAMS: readonly ParamDecl[] = [
     default: 'decode',
     description:
       "'decode': always-on-chip decode (FlightLLM) — decode-phase activations stay in the activation buffer (an error if they do not fit) and only weights and the KV cache stream; other phases go off chip. 'when-fit': any phase stays on chip when its activations fit. 'never': activations always go off chip",
-    source: '[T] FlightLLM (FPGA \'24): always-on-chip decode, hardware.md §4.2',
+    source: '[T] FlightLLM (Zeng et al., FPGA \'24, arXiv 2401.03868): always-on-chip decode',
   },
   // --- HBM ----------------------------------------------------------------------------------
   { key: 'memory.hbm.channels', type: 'integer', min: 0, default: 32, description: 'HBM pseudo-channels (0 = no HBM)', source: '[T] AMD UG1393: U280 HBM2 in 32 pseudo-channels' },
@@ -205,7 +205,7 @@ export const DSP_CHAIN_PARAMS: readonly ParamDecl[] = [
   { key: 'memory.hbm.activations.channels', type: 'integer', min: 0, default: 4, description: 'Pseudo-channels that hold off-chip activations (0 = all)', source: '[A]' },
   { key: 'memory.hbm.activations.access', type: 'enum', choices: ['local', 'cross'], default: 'cross', description: 'How the ports reach the activation channels', source: '[M code] FlightLLM IR_linear_mv.py: the input sequence is loaded cross-channel' },
   // --- DDR -----------------------------------------------------------------------------------
-  { key: 'memory.ddr.channels', type: 'integer', min: 0, default: 2, description: 'DDR4 channels (0 = none)', source: '[R] U280: 2 x 16 GB DDR4-2400, hardware.md §4.1' },
+  { key: 'memory.ddr.channels', type: 'integer', min: 0, default: 2, description: 'DDR4 channels (0 = none)', source: '[R] U280: 2 x 16 GB DDR4-2400 (AMD UG1314, Alveo U280 user guide)' },
   { key: 'memory.ddr.channel_bandwidth', type: 'quantity', dimension: 'bandwidth', min: 0, default: '19.2 GB/s', description: 'Peak bandwidth of one DDR channel', source: '[D] DDR4-2400 x 64 bit = 19.2 GB/s' },
   fraction('memory.ddr.efficiency', '0.8', 'Fraction of DDR peak reached by streaming transfers', '[A]'),
   { key: 'memory.ddr.channel_capacity', type: 'quantity', dimension: 'bytes', min: 0, default: '16 GiB', description: 'Capacity of one DDR channel', source: '[R] U280: 2 x 16 GB DDR4' },
@@ -224,7 +224,7 @@ export const DSP_CHAIN_PARAMS: readonly ParamDecl[] = [
   },
   // --- power -----------------------------------------------------------------------------------
   { key: 'memory.host.bandwidth', type: 'quantity', dimension: 'bandwidth', min: 0, default: '12 GB/s', description: 'Host link (PCIe) for --allow-spill streaming', source: '[T] U280 PCIe Gen3 x16 15.75 GB/s raw; ~12 GB/s achieved [R]' },
-  { key: 'power.static', type: 'quantity', dimension: 'power', min: 0, default: '35 W', description: 'Static (leakage, clocking, shell, HBM/DDR idle) board power, charged for every cycle', source: '[A] no measured FlightLLM board power (hardware.md §6.5)' },
+  { key: 'power.static', type: 'quantity', dimension: 'power', min: 0, default: '35 W', description: 'Static (leakage, clocking, shell, HBM/DDR idle) board power, charged for every cycle', source: '[A] no measured FlightLLM board power is published (Zeng et al., FPGA 2024 give only the energy-efficiency ratio vs a V100S)' },
   { key: 'power.source', type: 'string', default: '[A] assumption', description: 'Where power.static comes from (repeated in result notes)' },
 ];
 

@@ -101,8 +101,8 @@ function offChipEnergyPerByte(energy: EnergyTable, memory: string): number {
 function energyNotes(config: DspChainConfig, energy: EnergyTable, dtype: string): string[] {
   const entry = energy.entries[`mac.${dtype}`];
   const macNote = entry?.source === 'architecture file'
-    ? `DSP MAC energy mac.${dtype} = ${(entry.joules * 1e12).toPrecision(3)} pJ is set by the architecture file and is an assumption [A]: no sourced FPGA DSP48 pJ/MAC exists (hardware.md §6.5)`
-    : `DSP MAC energy mac.${dtype} comes from the ASIC table ${energy.id}, not from an FPGA measurement: an assumption [A] for DSP48 slices (hardware.md §6.5)`;
+    ? `DSP MAC energy mac.${dtype} = ${(entry.joules * 1e12).toPrecision(3)} pJ is set by the architecture file and is an assumption [A]: no published FPGA DSP48 pJ/MAC exists (the Xilinx Power Estimator, UG440, models DSP power from clock and toggle rate only)`
+    : `DSP MAC energy mac.${dtype} comes from the ASIC table ${energy.id}, not from an FPGA measurement: an assumption [A] for DSP48 slices (no published per-MAC figure; UG440 models DSP power from clock and toggle rate)`;
   return [
     macNote,
     `static power ${config.staticW} W charged per cycle (${config.powerSource}); BRAM/URAM energy per byte from ${energy.id}'s SRAM entries at the block size [A]`,

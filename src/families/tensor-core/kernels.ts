@@ -186,7 +186,7 @@ export const DENSE_TILES: ReadonlyArray<[number, number]> = [
   [128, 16],
   [128, 8],
 ];
-// cuSPARSELt/CUTLASS 2:4 exposes fewer tuned shapes than cuBLAS (hardware.md §1.3, mechanism 1)
+// cuSPARSELt/CUTLASS 2:4 exposes fewer tuned shapes than cuBLAS (pytorch/ao torchao/sparsity/README.md: 2:4 matmuls gain "up to 1.7x", whole models 1.1-1.3x)
 // and none skinnier than its minimum token tile (kernel.cusparselt_min_tokens) [A: which].
 // 256 × 128: CUTLASS's largest sm80 sparse kernel, cutlass_tensorop_s16832spgemm_f16_256x128_64x3
 // (NVIDIA/cutlass issue 408) [M, code].

@@ -45,7 +45,7 @@ export const TENSOR_CORE_PARAMS: readonly ParamDecl[] = [
     max: 1,
     default: '0.78',
     description: 'Achieved fraction of HBM peak for streaming kernels',
-    source: 'hardware.md §2.4: measured dense cuBLAS runs at ~0.75–0.8 of peak on the Flash-LLM shapes [D]',
+    source: '[D] dense cuBLAS decode on the Flash-LLM shapes (Xia et al., VLDB 2024) runs at ~0.75–0.8 of the 2.039 TB/s HBM peak: their measured times against the bytes moved',
   },
   { key: 'memory.l2.capacity', type: 'quantity', dimension: 'bytes', positive: true, description: 'L2 cache capacity' },
   { key: 'memory.l2.bandwidth', type: 'quantity', dimension: 'bandwidth', positive: true, description: 'L2 bandwidth (all slices)' },

@@ -156,6 +156,7 @@ async function compareCommand(flags: CompareFlags): Promise<void> {
     blockSize,
     options: { seed: flags.seed, engine: flags.engine, sparsityMode: flags.sparsityMode, budget },
     breakEven: flags.breakEven,
+    onRun: operatorProgress(flags.quiet, process.stderr, 1000, 2000, { command: 'compare', unit: 'runs' }),
   });
   const rows = withWeightStorage(compared, workload, blockSize, { seed: flags.seed, sparsityMode: flags.sparsityMode });
   emit(renderCompare(rows, flags.format, density), flags.out, flags.quiet);

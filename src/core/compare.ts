@@ -24,6 +24,8 @@ export interface CompareRequest {
   options: Partial<SimulateOptions>;
   /** Compute break-even densities (a bisection per target × format). */
   breakEven: boolean;
+  /** Called after each (target, format, density) run, for progress on stderr; the core does no I/O. */
+  onRun?: (done: number, total: number, label: string) => void;
 }
 
 export interface CompareRow {
@@ -101,6 +103,8 @@ export function compare(request: CompareRequest): CompareRow[] {
   const rows: CompareRow[] = [];
   const masks: MaskCache = new Map(); // the same weight masks serve every target
   const densities = (request.densities?.length ? request.densities : [request.density]).map(tidy);
+  const runsPerTarget = request.formats.reduce((n, format) => n + (fixesDensity(format) || format === 'dense' ? 1 : densities.length), 0);
+  const total = request.archs.length * runsPerTarget;
   for (const arch of request.archs) {
     const dense = simulate(arch, withWeightSparsity(request.workload, undefined), request.options, masks);
     const breakEvens = new Map<string, CompareRow['breakEvenDensity']>();
@@ -132,6 +136,7 @@ export function compare(request: CompareRequest): CompareRow[] {
           breakEvenDensity: fixed ? undefined : breakEvens.get(format),
           result,
         });
+        request.onRun?.(rows.length, total, `${arch.name} ${format}${fixed ? '' : ` at density ${density}`}`);
       }
     }
   }

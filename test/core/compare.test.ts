@@ -60,3 +60,16 @@ describe('compare: density curves', () => {
     expect(() => fractionListFlag('0.9..0.5:0.1', '--sparsity')).toThrow(/--sparsity.*not an increasing range/);
   });
 });
+
+describe('compare progress', () => {
+  it('reports every (target, format, density) run once, in order, with the total known up front', () => {
+    const calls: Array<[number, number, string]> = [];
+    const densities = [0.1, 0.3];
+    const rows = compare({ archs: [loadArch('a100.yaml')], workload, formats: ['dense', 'bitmap', '2:4'], density: 0.1, densities, blockSize: 4, options: {}, breakEven: false, onRun: (done, total, label) => calls.push([done, total, label]) });
+    // dense and 2:4 run once each, bitmap at both densities.
+    expect(rows.length).toBe(4);
+    expect(calls.map((c) => c[0])).toEqual([1, 2, 3, 4]);
+    expect(new Set(calls.map((c) => c[1]))).toEqual(new Set([4]));
+    expect(calls[1][2]).toMatch(/bitmap at density 0\.1/);
+  });
+});

@@ -8,7 +8,7 @@ import { didYouMean, inputError, InputError, type SourcePosition } from '../../s
 import type { ParamDecl, ParamValue } from '../../spec/params.js';
 import { expectMap, expectString, expectStringList, resolveDeclared, resolveParam, type MapNode, type ResolveContext } from '../../spec/resolve.js';
 import type { SpecNode } from '../../spec/yaml-source.js';
-import { COMPUTE_PARAMS, LEVEL_PARAMS, LEVEL_SPECIAL_KEYS, MAPPER_PARAMS, SPATIAL_PARAMS } from './params.js';
+import { COMPUTE_PARAMS, LEVEL_PARAMS, LEVEL_SPECIAL_KEYS, MAPPER_PARAMS, POWER_PARAMS, SPATIAL_PARAMS } from './params.js';
 import type { ComputeLevel, Hardware, StorageLevel } from './model.js';
 import { TENSOR_NAMES } from './problem.js';
 
@@ -49,7 +49,7 @@ export interface SpatialConfig {
   constraints: MappingEntrySpec[];
 }
 
-const TOP_KEYS = ['clock', 'storage', 'compute', 'mapper', 'mapping', 'mappings', 'constraints'];
+const TOP_KEYS = ['clock', 'storage', 'compute', 'mapper', 'power', 'mapping', 'mappings', 'constraints'];
 const CLOCK = SPATIAL_PARAMS.find((d) => d.key === 'clock')!;
 const emptyMap = (position: SourcePosition): MapNode => ({ kind: 'map', position, entries: new Map() });
 
@@ -100,6 +100,7 @@ export function resolveSpatialSpec(map: MapNode, context: ResolveContext, reserv
   };
   section('compute', COMPUTE_PARAMS);
   section('mapper', MAPPER_PARAMS);
+  section('power', POWER_PARAMS);
   const mapping = map.entries.get('mapping');
   if (mapping) values.mapping = JSON.stringify(resolveMapping(mapping.node, context, 'mapping', names));
   const constraints = map.entries.get('constraints');

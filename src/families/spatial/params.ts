@@ -54,6 +54,12 @@ export const MAPPER_PARAMS: readonly ParamDecl[] = [
   { key: 'imperfect', type: 'boolean', default: false, description: 'Accept user mappings whose factors multiply to more than a bound (imperfect factors: the padded iterations are counted as work, a first approximation). The mapper itself searches exact factorisations.' },
 ];
 
+/** Whole-design static power, the same keys as the other families' (charged by core/simulate.ts). */
+export const POWER_PARAMS: readonly ParamDecl[] = [
+  { key: 'static', type: 'quantity', dimension: 'power', min: 0, default: '0 W', description: 'Static/idle chip power charged for every second of a run (0 = dynamic energy only); per-level energy.leak is separate and adds to it. The mapper objective does not include it.' },
+  { key: 'source', type: 'string', default: '[A] not modelled', description: 'Where power.static comes from (repeated in result notes)' },
+];
+
 export const SPATIAL_PARAMS: readonly ParamDecl[] = [
   { key: 'clock', type: 'quantity', dimension: 'frequency', positive: true, default: '1 GHz', description: 'Clock of the whole design.' },
   { key: 'storage[].name', type: 'string', description: 'Name of the storage level (unique; used as the mapping target and in results).' },
@@ -66,6 +72,7 @@ export const SPATIAL_PARAMS: readonly ParamDecl[] = [
   ...LEVEL_PARAMS.map((decl) => ({ ...decl, key: `storage[].${decl.key}` })),
   ...COMPUTE_PARAMS.map((decl) => ({ ...decl, key: `compute.${decl.key}` })),
   ...MAPPER_PARAMS.map((decl) => ({ ...decl, key: `mapper.${decl.key}` })),
+  ...POWER_PARAMS.map((decl) => ({ ...decl, key: `power.${decl.key}` })),
   { key: 'mapping[].target', type: 'string', description: 'Storage level a mapping entry applies to. Entries: temporal (dim: factor map or "M16 N4"), permutation (dims outermost first, e.g. "MNK"), spatial (factors fanned out to the level below), spatial_x (dims of spatial placed on X; the rest on Y), spatial_y (factors placed on Y explicitly), keep/bypass (lists). Applies to every operator unless given under mappings.<operator name>.' },
   { key: 'mappings.<operator>[]', type: 'string', description: 'A mapping (same entries as mapping[]) for the operator with that name.' },
   { key: 'constraints[].target', type: 'string', description: 'Mapper constraints, entries like mapping[]: the factors given are fixed at that level (0 = the rest of the bound; other dimensions stay free there), a permutation fixes the innermost loops (outermost first), keep/bypass are fixed.' },

@@ -1,14 +1,14 @@
 // Parameters and statistics of the scratchpad (PIUMA-like) family. The defaults describe one
 // PIUMA die (arch/piuma.yaml repeats them with their sources). Provenance tags as in
-// references/hardware.md: [T] datasheet/talk, [R] recalled from the paper, [D] derived, [A] ours.
+// Provenance tags: [T] datasheet/talk, [R] recalled from the paper, [D] derived, [A] ours.
 
 import type { ParamDecl, StatDecl } from '../../spec/params.js';
 
-const HOTCHIPS = 'Intel PIUMA, Hot Chips 2023 (as reported by Tom\'s Hardware / wccftech; hardware.md §5.1)';
+const HOTCHIPS = 'Intel PIUMA, Hot Chips 2023 (as reported by Tom\'s Hardware / wccftech); Aananthakrishnan et al., arXiv 2010.06277';
 
 export const SCRATCHPAD_PARAMS: readonly ParamDecl[] = [
   // --- cores and threads --------------------------------------------------------------------
-  { key: 'clock', type: 'quantity', dimension: 'frequency', positive: true, default: '1 GHz', description: 'Core clock.', source: '[A] PIUMA clock is not public (hardware.md §5.1 gap); 1 GHz placeholder' },
+  { key: 'clock', type: 'quantity', dimension: 'frequency', positive: true, default: '1 GHz', description: 'Core clock.', source: '[A] the PIUMA clock is not published (arXiv 2010.06277, Hot Chips 2023); 1 GHz placeholder' },
   { key: 'cores', type: 'integer', min: 1, max: 4096, default: 8, description: 'Cores per die (each with its own scratchpad, cache, atomic unit and DMA engine).', source: `[T] ${HOTCHIPS}: 8 cores per die` },
   { key: 'mtp_per_core', type: 'integer', min: 0, max: 64, default: 4, description: 'Multi-threaded in-order pipelines (MTPs) per core.', source: `[T] ${HOTCHIPS}: 4 MTPs x 16 threads + 2 STPs per core` },
   { key: 'threads_per_mtp', type: 'integer', min: 1, max: 1024, default: 16, description: 'Hardware threads per MTP, interleaved cycle by cycle to hide memory latency.', source: `[T] ${HOTCHIPS}` },
@@ -21,7 +21,7 @@ export const SCRATCHPAD_PARAMS: readonly ParamDecl[] = [
   { key: 'scratchpad.capacity', type: 'quantity', dimension: 'bytes', positive: true, default: '4 MiB', description: 'Scratchpad (SPAD) SRAM per core.', source: `[T] ${HOTCHIPS}: 4 MB SPAD per core` },
   { key: 'scratchpad.banks', type: 'integer', min: 1, max: 1024, default: 16, description: 'Independent scratchpad banks per core; each serves one 8-byte access or atomic per cycle.', source: '[A]' },
   { key: 'scratchpad.latency', type: 'integer', min: 1, max: 10000, default: 4, description: 'Scratchpad load-to-use latency in cycles (local core).', source: '[A]' },
-  { key: 'atomics.throughput', type: 'quantity', dimension: 'dimensionless', positive: true, max: 1024, default: '2', description: 'Atomic operations per cycle of the atomic unit at each core\'s scratchpad.', source: '[A] PIUMA has near-memory atomic units (hardware.md §5.1 [R]); rate not public' },
+  { key: 'atomics.throughput', type: 'quantity', dimension: 'dimensionless', positive: true, max: 1024, default: '2', description: 'Atomic operations per cycle of the atomic unit at each core\'s scratchpad.', source: '[A] PIUMA has near-memory atomic units ([R] arXiv 2010.06277); rate not published' },
   { key: 'atomics.latency', type: 'integer', min: 1, max: 100000, default: 8, description: 'Round-trip latency in cycles of an atomic on the local scratchpad (remote ones add network hops both ways).', source: '[A]' },
   { key: 'hash.load_factor', type: 'quantity', dimension: 'dimensionless', positive: true, max: 0.95, default: '0.5', description: 'Maximum fill of the scratchpad hash table: a window of rows holds at most load_factor x slots partial products.', source: '[A] linear probing stays near 1.5 probes per insert below 0.5' },
   { key: 'hash.scratchpad_fraction', type: 'quantity', dimension: 'dimensionless', positive: true, max: 1, default: '0.75', description: 'Fraction of the scratchpad given to the SpGEMM hash table (the rest holds per-row slot lists and staging).', source: '[A]' },
@@ -32,7 +32,7 @@ export const SCRATCHPAD_PARAMS: readonly ParamDecl[] = [
   { key: 'cache.latency', type: 'integer', min: 1, max: 1000, default: 4, description: 'Cache hit latency in cycles.', source: '[A]' },
   { key: 'power.static', type: 'quantity', dimension: 'power', min: 0, default: '0 W', description: 'Static/idle chip power charged for every second of a run (0 = dynamic energy only)', source: '[A] 0 W default (dynamic energy only); the bundled presets set their own cited or flagged figure' },
   { key: 'power.source', type: 'string', default: '[A] not modelled', description: 'Where power.static comes from (repeated in result notes)', source: 'documentation field' },
-  { key: 'dram.bandwidth', type: 'quantity', dimension: 'bandwidth', positive: true, default: '140 GB/s', description: 'Peak DRAM bandwidth of the die, split evenly over the channels; every access moves dram.access_granularity bytes.', source: '[A] not public; 8 x 32-bit DDR5-4400 channels would give ~140.8 GB/s (hardware.md §5.1)' },
+  { key: 'dram.bandwidth', type: 'quantity', dimension: 'bandwidth', positive: true, default: '140 GB/s', description: 'Peak DRAM bandwidth of the die, split evenly over the channels; every access moves dram.access_granularity bytes.', source: '[A] not published; 8 x 32-bit DDR5-4400 channels (Hot Chips 2023 reports) would give ~140.8 GB/s' },
   { key: 'dram.channels', type: 'integer', min: 1, max: 1024, default: 8, description: 'Independent DRAM channels (FCFS queues); addresses interleave across them every dram.interleave bytes.', source: '[A] 8 DDR5 channels (see dram.bandwidth)' },
   { key: 'dram.latency', type: 'quantity', dimension: 'time', positive: true, default: '100 ns', description: 'Unloaded DRAM round-trip latency including the on-die network (a time; converted to cycles with the clock). Queueing comes on top, from the simulation.', source: '[A]' },
   { key: 'dram.access_granularity', type: 'quantity', dimension: 'bytes', positive: true, default: '8 B', description: 'Bytes moved per DRAM access (and cache sector size). 8 B for PIUMA, 64 B for a cache-line machine.', source: `[T] ${HOTCHIPS}: custom DDR5-4400 controller with 8-byte access granularity` },

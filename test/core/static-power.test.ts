@@ -1,12 +1,13 @@
 // Static/idle power: every bundled preset declares one (or says why it is zero), and the core's
 // power × time charge reaches every family, including spatial (whose values are stored per level).
 import { describe, expect, it } from 'vitest';
-import { basename } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { simulate } from '../../src/core/simulate.js';
 import { loadArchText } from '../../src/spec/load-arch.js';
 import { loadWorkloadText } from '../../src/spec/load-workload.js';
 import { loadArchFile } from '../../src/io/files.js';
-import { bundled, loadArch } from '../helpers.js';
+import { ROOT, bundled, loadArch } from '../helpers.js';
 
 describe('every bundled preset declares its static power', () => {
   for (const file of bundled('arch')) {
@@ -26,15 +27,9 @@ describe('every bundled preset declares its static power', () => {
 
 describe('spatial family: power.static is charged as the static energy component', () => {
   const gemm = loadWorkloadText('name: g\ndtype: int8\noperators:\n  - { name: g, kind: gemm, m: 64, n: 64, k: 64 }\n', 'g.yaml');
-  const archText = (power: string) => `family: spatial
-name: static power fixture
-clock: 1 GHz
-storage:
-  - { name: DRAM, word_bits: 8, block_size: 8, energy: { read: 512 pJ, write: 512 pJ, update: 512 pJ } }
-  - { name: GLB, capacity: 8192, word_bits: 8, block_size: 8, energy: { read: 20 pJ, write: 20 pJ, update: 20 pJ } }
-compute: { name: MAC, instances: 16, mesh_x: 4, energy: { mac: 0.25 pJ } }
-mapper: { objective: cycles, search: exhaustive, evaluations: 2000 }
-${power}`;
+  // The Timeloop case-02 fixture with its fixed mapping (no mapper search), plus a power section.
+  const fixture = readFileSync(join(ROOT, 'test', 'families', 'spatial', 'gemm64-4x4.yaml'), 'utf8');
+  const archText = (power: string) => `${fixture}\n${power}\n`;
 
   it('stores power.static and power.source in arch.values', () => {
     const arch = loadArchText(archText('power: { static: 3 W, source: "[A] fixture" }'), 'a.yaml');

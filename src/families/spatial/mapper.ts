@@ -182,19 +182,26 @@ export function searchMappings(hardware: Hardware, problem: Problem, config: Map
   const search = config.search === 'auto' ? (spaceSize <= config.evaluations ? 'exhaustive' : 'local') : config.search;
 
   if (search === 'exhaustive') {
+    // An explicit exhaustive search still honours the evaluation budget (mapper.evaluations, which
+    // the work estimate charges): past it the walk stops, in its fixed order, so the result stays
+    // deterministic and bounded; 'auto' only picks exhaustive when the whole space fits the budget.
+    const spent = () => evaluated >= config.evaluations;
     const g: Genome = { assign: Int32Array.from(pinned, (s) => Math.max(0, s)), perm: hardware.levels.map(identity), keep: baseKeep.map((r) => [...r]) };
     const perms = permutations(nDims);
     const walkKeep = (k: number): void => {
+      if (spent()) return;
       if (k === flippable.length) { walkPerm(0); return; }
       const [i, t] = flippable[k];
       for (const value of [true, false]) { g.keep[i][t] = value; walkKeep(k + 1); }
       g.keep[i][t] = true;
     };
     const walkPerm = (level: number): void => {
+      if (spent()) return;
       if (level === nLevels) { score(g); return; }
       for (const p of perms) { g.perm[level] = p; walkPerm(level + 1); }
     };
     const walkAssign = (index: number): void => {
+      if (spent()) return;
       if (index === free.length) { walkKeep(0); return; }
       for (const s of allowed[free[index]]) { g.assign[free[index]] = s; walkAssign(index + 1); }
     };

@@ -22,3 +22,20 @@ describe('spatial work budget', () => {
     expect(simulate(arch, gemm).total.cycles).toBeGreaterThan(0);
   });
 });
+
+describe('spatial exhaustive search', () => {
+  it('stops at mapper.evaluations even when the space is larger (bounded, deterministic)', () => {
+    const twoLevels = `family: spatial
+clock: 1 GHz
+storage:
+  - { name: DRAM, word_bits: 8, block_size: 8, energy: { read: 512 pJ, write: 512 pJ, update: 512 pJ } }
+  - { name: GLB, capacity: 8192, word_bits: 8, block_size: 8, energy: { read: 20 pJ, write: 20 pJ, update: 20 pJ } }
+compute: { name: MAC, instances: 16, mesh_x: 4, energy: { mac: 0.25 pJ } }
+mapper: { search: exhaustive, evaluations: 2000 }
+`;
+    const first = simulate(loadArchText(twoLevels, 'two.yaml'), gemm);
+    const second = simulate(loadArchText(twoLevels, 'two.yaml'), gemm);
+    expect(first.operators[0].notes.some((n) => /2000 mappings evaluated/.test(n))).toBe(true);
+    expect(second.total.cycles).toBe(first.total.cycles);
+  });
+});

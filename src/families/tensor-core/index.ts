@@ -502,7 +502,7 @@ function simulateGemm(config: TensorCoreConfig, op: GemmOperator, context: Famil
 
   const notes = [
     `${op.name}: kernel ${chosen.kernel} (${KERNEL_DESCRIPTIONS[chosen.kernel]}); CTA tile ${chosen.tileN}×${chosen.tileM}×${chosen.kStep}, split-K ${chosen.splitK}, ${chosen.waves} waves, ${chosen.ctasPerSm} CTAs/SM`,
-    'GPU energy is dynamic only (MACs, shared memory, L2, HBM); static power, register files and instruction issue are not modelled (first approximation)',
+    'GPU dynamic energy counts MACs, shared memory, L2 and HBM; register files and instruction issue are not modelled (first approximation); static board power comes from power.static',
   ];
   const fallback = fallbackNote(weight.format.kind);
   if (fallback) notes.push(fallback);
